@@ -1,0 +1,261 @@
+"""Stage 1 — load: read files from disk into plain data.
+
+Reads every item file and config file, decoding and parsing YAML, and reports
+problems that stop a file from being read at all (encoding, front matter,
+YAML syntax). Nothing here knows the schema.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+try:
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):
+    """Safe YAML without implicit timestamps: dates stay strings so that an
+    impossible date such as 2024-02-30 is reported by the validator with its
+    field, instead of failing the whole file."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+_KEY_LINE = re.compile(r"^([^\s#\-][^:]*?)[ \t]*:(?:[ \t]|$)")
+
+
+@dataclass
+class Source:
+    """One Markdown file with YAML front matter."""
+    rel: str                       # path relative to the project root, with /
+    path: Path
+    meta: dict                     # front matter, as parsed
+    body: str                      # Markdown after the front matter
+    key_lines: dict[str, int] = field(default_factory=dict)  # top-level key → line
+    body_line: int = 1
+    mtime_ns: int = 0
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
+    """Decode a file as UTF-8 (BOM and CRLF accepted)."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            what = "文件不是 UTF-8 编码，看起来是 GBK/GB18030 编码（Windows 记事本、WPS 旧版默认如此）。"
+        except UnicodeDecodeError:
+            what = "文件不是 UTF-8 编码的文本文件。"
+        return None, Problem(
+            "encoding", rel, what, line=line,
+            hint="用记事本或 VS Code 打开，选择“另存为”，编码选“UTF-8”后保存。")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def yaml_problem(exc: yaml.YAMLError, rel: str, line_offset: int, what: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 + line_offset if mark is not None else None
+    detail = getattr(exc, "problem", None) or str(exc)
+    return Problem(
+        "yaml-syntax", rel, f"{what}的 YAML 写法有误（{_yaml_reason(detail)}）。", line=line,
+        hint="检查这一行及上一行：冒号后要有一个空格；含冒号、#、引号等符号的值请整体用英文单引号括起来；"
+             "缩进只用空格，同一层对齐；列表项以“- ”开头。")
+
+
+def _yaml_reason(detail: str) -> str:
+    table = {
+        "mapping values are not allowed here": "这里不能出现“: ”，值里有冒号时请加引号",
+        "could not find expected ':'": "缺少冒号",
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进",
+        "found unknown escape character": "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号、不加引号",
+        "expected <block end>, but found": "缩进不一致",
+        "found duplicate anchor": "重复的锚点",
+        "while scanning a simple key": "缺少冒号",
+        "found undefined alias": "无法识别的 * 号用法",
+    }
+    for key, zh in table.items():
+        if key in detail:
+            return zh
+    return "无法解析"
+
+
+def parse_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def scan_key_lines(lines: list[str], first_line: int) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+    """Line numbers of top-level keys, and any key given twice (key, first, second)."""
+    found: dict[str, int] = {}
+    dups = []
+    for i, line in enumerate(lines):
+        m = _KEY_LINE.match(line)
+        if m:
+            key = m.group(1).strip().strip("'\"")
+            if key in found:
+                dups.append((key, found[key], first_line + i))
+            else:
+                found[key] = first_line + i
+    return found, dups
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, str, int, Problem | None]:
+    """(front matter, body, first body line, problem)."""
+    if not text.strip():
+        return "", "", 1, Problem("empty-file", rel, "文件是空的。",
+                                  hint="删除这个文件，或按 README 中“新增一条信息”的模板填写。", line=1)
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return "", "", 1, Problem(
+            "no-front-matter", rel, "文件开头缺少信息字段区（第一行应是三个减号 ---）。", line=1,
+            hint="在文件最前面加上 ---，逐行写“字段: 值”，再用一行 --- 结束，然后写正文。")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2, None
+    return "", "", 1, Problem(
+        "unclosed-front-matter", rel, "信息字段区没有结束：第1行的 --- 之后找不到另一行 ---。", line=1,
+        hint="在最后一个字段之后、正文之前单独加一行 ---。")
+
+
+def load_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
+    rel = _display(path, root)
+    text, problem = read_text(path, rel)
+    if problem:
+        return None, [problem]
+    head, body, body_line, problem = split_front_matter(text, rel)
+    if problem:
+        return None, [problem]
+    problems = []
+    key_lines, dups = scan_key_lines(head.split("\n"), 2)
+    for key, first, second in dups:
+        problems.append(Problem("duplicate-key", rel, f"重复出现（第{first}行和第{second}行）。", line=second,
+                                field=key, hint="只保留一行，删除另一行。"))
+    try:
+        meta = parse_yaml(head)
+    except yaml.YAMLError as exc:
+        return None, problems + [yaml_problem(exc, rel, 1, "信息字段区")]
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, problems + [Problem(
+            "front-matter-shape", rel, "信息字段区应是“字段: 值”的形式，逐行书写。", line=2,
+            hint="参照 README 中的模板，每行写一个“字段: 值”。")]
+    src = Source(rel=rel, path=path, meta={str(k): v for k, v in meta.items()}, body=body,
+                 key_lines=key_lines, body_line=body_line, mtime_ns=path.stat().st_mtime_ns)
+    return src, problems
+
+
+def find_items(items_dir: Path) -> list[Path]:
+    """Every .md file below items_dir, in a stable order; hidden files skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(items_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in sorted(filenames)
+                     if f.endswith(".md") and not f.startswith("."))
+    return found
+
+
+def load_items(items_dir: Path, root: Path) -> tuple[list[Source], list[Problem]]:
+    sources, problems = [], []
+    for path in find_items(items_dir):
+        src, found = load_source(path, root)
+        problems.extend(found)
+        if src is not None:
+            sources.append(src)
+    return sources, problems
+
+
+@dataclass
+class ConfigFile:
+    rel: str
+    path: Path
+    data: object
+    key_lines: dict[str, int]
+
+
+def load_yaml_file(path: Path, root: Path, required: bool = True) -> tuple[ConfigFile | None, list[Problem]]:
+    rel = _display(path, root)
+    if not path.exists():
+        if not required:
+            return None, []
+        return None, [Problem("missing-file", rel, "找不到这个文件。",
+                              hint="从示例仓库复制一份，再按本机关情况修改。")]
+    text, problem = read_text(path, rel)
+    if problem:
+        return None, [problem]
+    key_lines, _ = scan_key_lines(text.split("\n"), 1)
+    try:
+        data = parse_yaml(text)
+    except yaml.YAMLError as exc:
+        return None, [yaml_problem(exc, rel, 0, "文件")]
+    return ConfigFile(rel, path, data, key_lines), []
+
+
+@dataclass
+class Inputs:
+    """Everything the later stages need, read from one project directory."""
+    root: Path
+    site: ConfigFile | None
+    columns: ConfigFile | None
+    topics: ConfigFile | None
+    presets: dict[str, ConfigFile]
+    sources: list[Source]
+    pages: dict[str, str]          # hand-written content pages: rel path → text
+    problems: list[Problem]
+
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def load_project(root: Path, catalogue: str = "catalogue", content: str = "content") -> Inputs:
+    root = Path(root).resolve()
+    cat = root / catalogue
+    problems: list[Problem] = []
+    site, found = load_yaml_file(cat / "site.yml", root)
+    problems += found
+    columns, found = load_yaml_file(cat / "columns.yml", root)
+    problems += found
+    topics, found = load_yaml_file(cat / "topics.yml", root, required=False)
+    problems += found
+    if topics is None:
+        topics, found = load_yaml_file(DATA_DIR / "topics.yml", DATA_DIR)
+        problems += found
+    presets = {}
+    for path in sorted((DATA_DIR / "presets").glob("*.yml")):
+        preset, found = load_yaml_file(path, DATA_DIR)
+        problems += found
+        if preset is not None:
+            presets[path.stem] = preset
+    sources, found = load_items(cat / "items", root)
+    problems += found
+    pages = {}
+    content_dir = root / content
+    for path in sorted(content_dir.rglob("*.md")) if content_dir.exists() else []:
+        rel = _display(path, root)
+        text, problem = read_text(path, rel)
+        if problem:
+            problems.append(problem)
+        else:
+            pages[path.relative_to(content_dir).as_posix()] = text
+    return Inputs(root, site, columns, topics, presets, sources, pages, problems)

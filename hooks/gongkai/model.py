@@ -1,0 +1,179 @@
+"""Stage 3 — model: typed objects built from validated records."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .validate import Validated
+
+
+@dataclass
+class Attachment:
+    path: str          # relative to the item's folder, as written
+    title: str
+    size: int
+    src: Path          # file on disk
+
+    @property
+    def ext(self) -> str:
+        return self.path.rsplit(".", 1)[-1].lower() if "." in self.path else ""
+
+
+@dataclass
+class Relation:
+    index_no: str
+    relation: str      # schema.RELATIONS, read "this item <relation> target"
+
+
+@dataclass
+class Item:
+    index_no: str
+    slug: str
+    title: str
+    publisher: str
+    column: str                      # leaf column slug
+    date_published: date
+    summary: str
+    source: str                      # file path relative to the project root
+    body: str
+    body_line: int = 1
+    co_publishers: list[str] = field(default_factory=list)
+    doc_no: str | None = None
+    registration_no: str | None = None
+    date_signed: date | None = None
+    date_generated: date | None = None
+    date_effective: date | None = None
+    date_expires: date | None = None
+    date_repealed: date | None = None
+    topic: str | None = None
+    genre: str = "其他"
+    disclosure_mode: str = "主动公开"
+    disclosure_scope: str = "面向社会"
+    time_limit: str | None = None
+    validity: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    policy_phone: str | None = None
+    mtime_ns: int = 0
+
+    @property
+    def year(self) -> int:
+        return self.date_published.year
+
+    @property
+    def topic_top(self) -> str | None:
+        return self.topic.split("\\")[0] if self.topic else None
+
+
+@dataclass
+class Column:
+    name: str
+    slug: str
+    description: str
+    frequency: str
+    kind: str
+    doc_class: str | None
+    path: str                         # names from the root, joined by /
+    children: list["Column"] = field(default_factory=list)
+    parent: "Column | None" = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self):
+        return [c for c in self.walk() if c.is_leaf]
+
+
+@dataclass
+class Topic:
+    name: str
+    slug: str
+    children: list[str]
+
+
+@dataclass
+class Channel:
+    name: str
+    how: str
+
+
+@dataclass
+class Publisher:
+    name: str
+    slug: str
+
+
+@dataclass
+class Site:
+    body_name: str
+    credit_code: str
+    area_code: str
+    office_name: str
+    office_address: str
+    office_hours: str
+    office_phone: str
+    office_fax: str
+    office_online: str
+    office_postcode: str | None
+    channels: list[Channel]
+    publishers: list[Publisher]
+    sponsor: str
+    site_code: str | None
+    icp: str | None
+    psb: str | None
+    gov_mark: str | None
+    footer_by_portal: bool
+    index_pattern: str
+    page_size: int
+    home_latest: int
+    label_guide: str
+    label_rules: str
+    label_statutory: str
+    label_reports: str
+    label_apply: str
+
+
+@dataclass
+class Catalogue:
+    site: Site
+    columns: list[Column]             # the tree
+    topics: list[Topic]
+    items: list[Item]                 # newest first
+    pages: dict[str, str]             # hand-written content: rel path → Markdown
+    root: Path
+    today: date
+
+    def column_list(self) -> list[Column]:
+        return [c for top in self.columns for c in top.walk()]
+
+
+def _column(node: dict, parent: Column | None) -> Column:
+    col = Column(node["name"], node["slug"], node["description"], node["frequency"], node["kind"],
+                 node["doc_class"], node["path"], parent=parent)
+    col.children = [_column(child, col) for child in node["children"]]
+    return col
+
+
+def _item(rec: dict) -> Item:
+    fields = {k: v for k, v in rec.items() if k in Item.__dataclass_fields__}
+    fields["attachments"] = [Attachment(a["path"], a["title"], a["size"], a["src"]) for a in rec["attachments"]]
+    fields["relations"] = [Relation(r["index_no"], r["relation"]) for r in rec["relations"]]
+    return Item(**fields)
+
+
+def build(valid: Validated, root: Path, today: date) -> Catalogue:
+    s = dict(valid.site)
+    s["channels"] = [Channel(**c) for c in s["channels"]]
+    s["publishers"] = [Publisher(**p) for p in s["publishers"]]
+    site = Site(**s)
+    items = sorted((_item(r) for r in valid.items), key=lambda i: (i.date_published, i.index_no), reverse=True)
+    return Catalogue(site, [_column(n, None) for n in valid.columns],
+                     [Topic(**t) for t in valid.topics], items, valid.pages, root, today)

@@ -1,0 +1,306 @@
+"""Stage 5 — render: pages as plain data.
+
+Two kinds of page come out:
+  * engine pages — Markdown (with raw HTML blocks) that the site engine puts
+    in its theme and navigation: home, guide, column overview, 依申请公开 …;
+  * bulk pages — finished HTML bodies for every item and every listing page,
+    poured into a page shell the engine renders once per directory depth.
+All links are relative, so the site works under any sub-path.
+"""
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown as md
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from . import appform, flowchart, schema
+from .derive import Indexes, pages_of
+from .model import Catalogue, Column, Item
+from .problems import Problem
+
+TEMPLATES = Path(__file__).parent / "templates"
+MD_EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists", "admonition", "footnotes"]
+DIRECTIVE = re.compile(r"^\{\{\s*([^\s}]+)\s*\}\}\s*$", re.M)
+GUIDE_REQUIRED = ("工作机构", "分类编排体系", "获取方式", "申请渠道")
+FILE_TYPES = {"pdf": "PDF文档", "ofd": "OFD文档", "doc": "Word文档", "docx": "Word文档", "wps": "WPS文档",
+              "xls": "Excel表格", "xlsx": "Excel表格", "et": "WPS表格", "csv": "CSV数据", "zip": "压缩包",
+              "rar": "压缩包", "jpg": "图片", "jpeg": "图片", "png": "图片", "txt": "文本"}
+
+# Where things live in the built site (directory URLs).
+HOME, GUIDE, RULES, STATUTORY, CATALOGUE, APPLY, APPLY_FORM = (
+    "", "zhinan/", "zhidu/", "fdzdgknr/", "ml/", "ysqgk/", "ysqgk/sqb/")
+FORM_DOCX = "ysqgk/政府信息公开申请表.docx"
+FLOW_SVG = "ysqgk/办理流程图.svg"
+SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATALOGUE: "ml.md",
+           APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md"}
+
+
+@dataclass
+class Page:
+    path: str                 # output directory, "" for the home page
+    title: str
+    body: str                 # Markdown for engine pages, HTML for bulk pages
+    source: str | None = None  # engine pages: file name inside content/
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+@dataclass
+class Asset:
+    path: str                 # output file path
+    src: Path | None = None
+    data: bytes | None = None
+
+
+@dataclass
+class NavEntry:
+    title: str
+    target: str               # a content file (engine page) or a directory URL
+    children: list["NavEntry"] = field(default_factory=list)
+
+
+@dataclass
+class Output:
+    engine_pages: list[Page]
+    bulk_pages: list[Page]
+    assets: list[Asset]
+    nav: list[NavEntry]
+    footer: str               # HTML; "@@BASE@@" stands for the relative path to the site root
+    problems: list[Problem]
+
+
+def relurl(target: str, here: str) -> str:
+    """Relative URL from directory `here` to `target` (both site-relative)."""
+    if "://" in target or target.startswith(("#", "mailto:", "tel:")):
+        return target
+    rel = posixpath.relpath("/" + target, "/" + here) if target.strip("/") else posixpath.relpath("/", "/" + here)
+    if target.endswith("/") or not target:
+        rel = rel.rstrip("/") + "/"
+        if rel == "./":
+            return "./"
+    return rel
+
+
+def size_label(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, math.ceil(n / 1024))} KB"
+
+
+class Renderer:
+    def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None):
+        self.cat, self.idx, self.site = cat, idx, cat.site
+        self.env = Environment(loader=FileSystemLoader([*(template_dirs or []), TEMPLATES]),
+                               autoescape=select_autoescape(default=True), undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
+                                cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
+        self.md = md.Markdown(extensions=MD_EXTENSIONS)
+        self.problems: list[Problem] = []
+        self.sources = {i.source: i for i in cat.items}
+
+    # --- helpers --------------------------------------------------------
+
+    def render(self, template: str, here: str, **ctx) -> str:
+        return self.env.get_template(template).render(
+            site=self.site, idx=self.idx, cat=self.cat, schema=schema, here=here,
+            url=lambda target: relurl(target, here), item_url=self.item_url, col_url=self.column_url,
+            validity=lambda i: self.idx.validity.get(i.index_no), **ctx)
+
+    @staticmethod
+    def item_url(item: Item) -> str:
+        return f"gk/{item.slug}/"
+
+    def column_url(self, col: Column | str, page: int = 1) -> str:
+        slug = col if isinstance(col, str) else col.slug
+        return f"lm/{slug}/" + (f"{page}/" if page > 1 else "")
+
+    def crumbs_for(self, col: Column) -> list[tuple[str, str]]:
+        chain, root = [], col
+        while col is not None:
+            chain.append((col.name, self.column_url(col)))
+            root, col = col, col.parent
+        top = [("首页", HOME)]
+        if root.doc_class != "年报":
+            top.append((self.site.label_statutory, STATUTORY))
+        return top + chain[::-1]
+
+    def markdown(self, text: str) -> str:
+        self.md.reset()
+        return self.md.convert(text)
+
+    # --- bulk pages -----------------------------------------------------
+
+    def item_page(self, item: Item) -> tuple[Page, list[Asset]]:
+        here = self.item_url(item)
+        body_html, assets = self.item_body(item, here)
+        col = self.idx.columns[item.column]
+        groups_out: dict[str, list[Item]] = {}
+        for link in self.idx.outgoing.get(item.index_no, []):
+            groups_out.setdefault(schema.RELATION_FORWARD[link.relation], []).append(link.item)
+        groups_in: dict[str, list[Item]] = {}
+        for link in self.idx.incoming.get(item.index_no, []):
+            groups_in.setdefault(schema.RELATION_REVERSE[link.relation], []).append(link.item)
+        html = self.render("item.html", here, item=item, body=Markup(body_html), column=col,
+                           crumbs=self.crumbs_for(col), related={**groups_out, **groups_in},
+                           replacements=self.idx.replacements(item))
+        for att in item.attachments:
+            assets.append(Asset(here + att.path, src=att.src))
+        return Page(here, item.title, html), assets
+
+    def item_body(self, item: Item, here: str) -> tuple[str, list[Asset]]:
+        """Markdown → HTML; images kept beside the item are copied, links to other item files resolved."""
+        html = self.markdown(item.body)
+        assets: list[Asset] = []
+        base = (self.cat.root / item.source).parent
+
+        def fix(m: re.Match) -> str:
+            attr, target = m.group(1), m.group(2)
+            if re.match(r"^([a-z]+:|#|/)", target):
+                return m.group(0)
+            path, _, frag = target.partition("#")
+            file = (base / path).resolve()
+            rel_src = file.relative_to(self.cat.root).as_posix() if self.cat.root in file.parents else None
+            if path.endswith(".md") and rel_src in self.sources:
+                new = relurl(self.item_url(self.sources[rel_src]), here) + (f"#{frag}" if frag else "")
+                return f'{attr}="{new}"'
+            if file.is_file() and base in file.parents:
+                assets.append(Asset(here + file.relative_to(base).as_posix(), src=file))
+                return m.group(0)
+            self.problems.append(Problem("body-link", item.source, f"正文中的链接或图片“{target}”找不到对应文件。",
+                                         "改正路径（相对于本文件所在文件夹），或删除该链接。", item.body_line, None))
+            return m.group(0)
+
+        html = re.sub(r'\b(href|src)="([^"]+)"', fix, html)
+        return html, assets
+
+    def listing_pages(self, key: str, title: str, items: list[Item], crumbs: list[tuple[str, str]],
+                      description: str = "", children: list[Column] | None = None,
+                      show_validity: bool = False, empty_text: str = "") -> list[Page]:
+        chunks = pages_of(items, self.site.page_size)
+        out = []
+        for n, chunk in enumerate(chunks, 1):
+            here = key + (f"{n}/" if n > 1 else "")
+            pager = [(i, key + (f"{i}/" if i > 1 else "")) for i in range(1, len(chunks) + 1)]
+            html = self.render("listing.html", here, title=title, items=chunk, crumbs=crumbs,
+                               description=description, children=children or [], page=n, pager=pager,
+                               total=len(items), show_validity=show_validity, empty_text=empty_text)
+            out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
+        return out
+
+    def column_pages(self, col: Column) -> list[Page]:
+        items = self.idx.by_column[col.slug]
+        normative = col.doc_class in ("规范性文件", "规章") or any(
+            c.doc_class in ("规范性文件", "规章") for c in col.walk())
+        return self.listing_pages(self.column_url(col), col.name, items, self.crumbs_for(col)[:-1],
+                                  col.description, col.children, normative,
+                                  "本栏目暂无公开信息。")
+
+    def browse_pages(self) -> list[Page]:
+        out = []
+        crumbs = [("首页", HOME), ("公开目录", CATALOGUE)]
+        for year, items in self.idx.by_year.items():
+            out += self.listing_pages(f"nf/{year}/", f"{year}年公开信息", items, crumbs)
+        for pub in self.site.publishers:
+            out += self.listing_pages(f"jg/{pub.slug}/", pub.name, self.idx.by_publisher[pub.slug], crumbs,
+                                      empty_text="该机构暂无公开信息。")
+        for topic in self.cat.topics:
+            items = self.idx.by_topic[topic.slug]
+            if items:
+                out += self.listing_pages(f"zt/{topic.slug}/", topic.name, items, crumbs)
+        return out
+
+    # --- engine pages ---------------------------------------------------
+
+    def engine_page(self, path: str, title: str, template: str, **ctx) -> Page:
+        return Page(path, title, self.render(template, path, **ctx), SOURCES[path])
+
+    def directive(self, name: str, here: str, source: str) -> str:
+        known = {
+            "工作机构": "blocks/office.html", "申请渠道": "blocks/channels.html",
+            "分类编排体系": "blocks/classification.html", "获取方式": "blocks/obtain.html",
+            "办理流程图": "blocks/flowchart.html", "答复时限": "blocks/time_limits.html",
+            "收费标准": "blocks/fees.html", "申请表": "blocks/form_links.html",
+            "栏目统计": "blocks/column_counts.html",
+        }
+        if name not in known:
+            self.problems.append(Problem("unknown-directive", source, f"无法识别的自动内容“{{{{ {name} }}}}”。",
+                                         "可用的自动内容：" + "、".join(f"{{{{ {k} }}}}" for k in known)))
+            return ""
+        return "\n" + self.render(known[name], here, flow_svg=Markup(flowchart.svg()),
+                                  top=self.cat.columns).strip() + "\n"
+
+    def expand(self, text: str, here: str, source: str) -> str:
+        return DIRECTIVE.sub(lambda m: self.directive(m.group(1), here, source), text)
+
+    def handwritten(self, name: str, path: str, title: str, required: tuple[str, ...] = ()) -> Page:
+        rel = f"content/{name}"
+        text = self.cat.pages.get(name)
+        if text is None:
+            self.problems.append(Problem("missing-page", rel, f"缺少手写页面“{title}”。",
+                                         "从示例仓库复制该文件，再按本机关情况修改。"))
+            text = f"# {title}\n"
+        found = set(DIRECTIVE.findall(text))
+        for need in required:
+            if need not in found:
+                self.problems.append(Problem("missing-directive", rel, f"缺少自动内容“{{{{ {need} }}}}”。",
+                                             f"在适当位置单独一行写“{{{{ {need} }}}}”：这部分内容由 catalogue/site.yml "
+                                             "和栏目体系自动生成，保证指南与实际一致（条例第十二条）。"))
+        return Page(path, title, self.expand(text, path, rel), name)
+
+    def nav(self) -> list[NavEntry]:
+        rules = [NavEntry(self._h1(text, name), name) for name, text in sorted(self.cat.pages.items())
+                 if name.startswith("zhidu/") and name != "zhidu/index.md"]
+        reports = next((c for c in self.cat.column_list() if c.doc_class == "年报"), None)
+        entries = [NavEntry("首页", "index.md"), NavEntry(self.site.label_guide, "zhinan.md"),
+                   NavEntry(self.site.label_rules, "zhidu/index.md", rules),
+                   NavEntry(self.site.label_statutory, "fdzdgknr.md")]
+        if reports:
+            entries.append(NavEntry(self.site.label_reports, self.column_url(reports)))
+        entries += [NavEntry(self.site.label_apply, "ysqgk.md"), NavEntry("公开目录", "ml.md")]
+        return entries
+
+    @staticmethod
+    def _h1(text: str, fallback: str) -> str:
+        m = re.search(r"^#\s+(.+)$", text, re.M)
+        return m.group(1).strip() if m else fallback
+
+    # --- everything -----------------------------------------------------
+
+    def run(self) -> Output:
+        site = self.site
+        engine = [
+            self.engine_page(HOME, "政府信息公开", "home.html"),
+            self.handwritten("zhinan.md", GUIDE, site.label_guide, GUIDE_REQUIRED),
+            self.engine_page(STATUTORY, site.label_statutory, "statutory.html"),
+            self.engine_page(CATALOGUE, "公开目录", "catalogue.html"),
+            self.handwritten("ysqgk.md", APPLY, site.label_apply),
+            self.engine_page(APPLY_FORM, "政府信息公开申请表", "apply_form.html",
+                             appform_rows=appform.ROWS, appform_note=appform.NOTE),
+        ]
+        bulk: list[Page] = []
+        assets: list[Asset] = []
+        for item in self.cat.items:
+            page, found = self.item_page(item)
+            bulk.append(page)
+            assets += found
+        for col in self.cat.column_list():
+            bulk += self.column_pages(col)
+        bulk += self.browse_pages()
+        assets.append(Asset(FORM_DOCX, data=appform.docx(site)))
+        assets.append(Asset(FLOW_SVG, data=flowchart.svg(standalone=True).encode()))
+        if site.gov_mark:
+            mark = self.cat.root / "catalogue" / site.gov_mark
+            assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
+        footer = self.render("footer.html", "@@BASE@@")
+        return Output(engine, bulk, assets, self.nav(), footer, self.problems)
+
+
+def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None) -> Output:
+    return Renderer(cat, idx, template_dirs).run()

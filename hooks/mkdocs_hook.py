@@ -1,0 +1,96 @@
+"""MkDocs adapter: the only module that imports mkdocs.
+
+The gongkai pipeline (hooks/gongkai) works on plain data. This adapter
+  * runs it when MkDocs loads its config and stops the build on input errors;
+  * hands the engine pages (home, guide, …) to MkDocs as Markdown;
+  * has MkDocs render one empty "shell" page per directory depth, then pours
+    every item and listing page into the shell of its depth after the build.
+Porting to another engine means rewriting this file only.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from gongkai import pipeline, write  # noqa: E402
+from gongkai.problems import ERROR, InputError, report  # noqa: E402
+
+log = logging.getLogger("mkdocs.gongkai")
+SHELL_DIR = "_gkshell"
+_state: dict = {}
+
+
+def _shell_src(depth: int) -> str:
+    return "/".join([SHELL_DIR, f"d{depth}"] + ["x"] * (depth - 2)) + ".md"
+
+
+def _nav(entries) -> list:
+    out = []
+    for e in entries:
+        if e.children:
+            out.append({e.title: [e.target] + _nav(e.children)})
+        else:
+            out.append({e.title: e.target})
+    return out
+
+
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        result = pipeline.build(root)
+    except InputError as exc:
+        for line in report(exc.problems).splitlines():
+            log.error(line)
+        raise Abort(f"公开目录有 {sum(p.severity == ERROR for p in exc.problems)} 个错误，未生成网站。")
+    for problem in result.problems:
+        (log.error if problem.severity == ERROR else log.warning)(problem.format())
+    if any(p.severity == ERROR for p in result.problems):
+        raise Abort("有错误，未生成网站。")
+    _state.clear()
+    _state.update(result=result, shells={}, root=root)
+    config.nav = _nav(result.output.nav)
+    config.extra["gongkai_footer"] = result.output.footer
+    return config
+
+
+def on_files(files, config):
+    out = _state["result"].output
+    for page in out.engine_pages:
+        if files.get_file_from_path(page.source) is None:
+            files.append(File.generated(config, page.source, content=page.body))
+    for depth in sorted({p.depth for p in out.bulk_pages}):
+        files.append(File.generated(config, _shell_src(depth), content="# shell\n"))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.src_uri
+    if src.startswith(SHELL_DIR + "/"):
+        page.title = write.TITLE_MARK
+        return write.BODY_MARK
+    for p in _state["result"].output.engine_pages:
+        if p.source == src:
+            return p.body
+    return markdown
+
+
+def on_post_page(html, page, config):
+    src = page.file.src_uri
+    if src.startswith(SHELL_DIR + "/"):
+        _state["shells"][page.url.count("/")] = write.Shell(html, page.url)
+    return html
+
+
+def on_post_build(config):
+    site_dir = Path(config.site_dir)
+    shutil.rmtree(site_dir / SHELL_DIR, ignore_errors=True)
+    result = _state["result"]
+    stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "")
+    log.info(f"gongkai：{len(result.catalogue.items)} 条信息，写入 {stats['pages']} 个页面、{stats['assets']} 个文件。")
