@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+from datetime import date, datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +88,10 @@ def yaml_problem(exc: yaml.YAMLError, rel: str, line_offset: int, what: str) -> 
 
 def _yaml_reason(detail: str) -> str:
     table = {
-        "mapping values are not allowed here": "这里不能出现“: ”，值里有冒号时请加引号",
+        "mapping values are not allowed": "这里不能出现“: ”，值里有冒号时请把整个值用英文单引号括起来",
+        "did not find expected ',' or ']'": "方括号 [ ] 没有配对",
+        "did not find expected ',' or '}'": "花括号 { } 没有配对",
+        "found character that cannot start any token": "有不能出现在开头的字符（如 Tab、@、`），请删除或给值加引号",
         "could not find expected ':'": "缺少冒号",
         "found character '\\t' that cannot start any token": "不能用 Tab 缩进",
         "found unknown escape character": "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号、不加引号",
@@ -118,6 +123,23 @@ def scan_key_lines(lines: list[str], first_line: int) -> tuple[dict[str, int], l
             else:
                 found[key] = first_line + i
     return found, dups
+
+
+def scan_nested_key_lines(lines: list[str]) -> dict[str, int]:
+    """Line numbers of block-mapping keys by dotted path (e.g. "网站.网站标识码")."""
+    found: dict[str, int] = {}
+    stack: list[tuple[int, str]] = []
+    for i, line in enumerate(lines, 1):
+        m = re.match(r"^( *)([^\s#\-][^:]*?)[ \t]*:(?:[ \t]|$)", line)
+        if not m:
+            continue
+        indent, key = len(m.group(1)), m.group(2).strip().strip("'\"")
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = ".".join([k for _, k in stack] + [key])
+        found.setdefault(path, i)
+        stack.append((indent, key))
+    return found
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int, Problem | None]:
@@ -204,7 +226,7 @@ def load_yaml_file(path: Path, root: Path, required: bool = True) -> tuple[Confi
     text, problem = read_text(path, rel)
     if problem:
         return None, [problem]
-    key_lines, _ = scan_key_lines(text.split("\n"), 1)
+    key_lines = scan_nested_key_lines(text.split("\n"))
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as exc:
@@ -223,6 +245,30 @@ class Inputs:
     sources: list[Source]
     pages: dict[str, str]          # hand-written content pages: rel path → text
     problems: list[Problem]
+    updated: dict[str, date] = field(default_factory=dict)  # rel path → last change
+
+
+def last_changed(root: Path, rels: list[str]) -> dict[str, date]:
+    """Date of the last commit touching each file; the file's mtime when it has
+    uncommitted changes or there is no git history."""
+    out = {}
+    for rel in rels:
+        path = root / rel
+        if not path.exists():
+            continue
+        mtime = datetime.fromtimestamp(path.stat().st_mtime).date()
+        try:
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", rel], cwd=root, capture_output=True,
+                                   text=True, timeout=20)
+            logged = subprocess.run(["git", "log", "-1", "--format=%cs", "--", rel], cwd=root,
+                                    capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            out[rel] = mtime
+            continue
+        stamp = logged.stdout.strip()
+        clean = dirty.returncode == 0 and not dirty.stdout.strip()
+        out[rel] = date.fromisoformat(stamp) if (stamp and clean) else mtime
+    return out
 
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -258,4 +304,6 @@ def load_project(root: Path, catalogue: str = "catalogue", content: str = "conte
             problems.append(problem)
         else:
             pages[path.relative_to(content_dir).as_posix()] = text
-    return Inputs(root, site, columns, topics, presets, sources, pages, problems)
+    updated = last_changed(root, [f"{content}/{p}" for p in pages] +
+                           [f"{catalogue}/site.yml", f"{catalogue}/columns.yml"])
+    return Inputs(root, site, columns, topics, presets, sources, pages, problems, updated)

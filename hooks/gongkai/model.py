@@ -150,6 +150,7 @@ class Catalogue:
     pages: dict[str, str]             # hand-written content: rel path → Markdown
     root: Path
     today: date
+    updated: dict[str, date] = field(default_factory=dict)   # rel path → last change
 
     def column_list(self) -> list[Column]:
         return [c for top in self.columns for c in top.walk()]
@@ -176,4 +177,4 @@ def build(valid: Validated, root: Path, today: date) -> Catalogue:
     site = Site(**s)
     items = sorted((_item(r) for r in valid.items), key=lambda i: (i.date_published, i.index_no), reverse=True)
     return Catalogue(site, [_column(n, None) for n in valid.columns],
-                     [Topic(**t) for t in valid.topics], items, valid.pages, root, today)
+                     [Topic(**t) for t in valid.topics], items, valid.pages, root, today, valid.updated)

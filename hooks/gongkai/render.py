@@ -100,6 +100,7 @@ class Renderer:
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
+                                breakable=lambda t: Markup(str(escape(t)).replace("/", "/<wbr>")),
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
         self.md = md.Markdown(extensions=MD_EXTENSIONS)
         self.problems: list[Problem] = []
@@ -252,7 +253,19 @@ class Renderer:
                 self.problems.append(Problem("missing-directive", rel, f"缺少自动内容“{{{{ {need} }}}}”。",
                                              f"在适当位置单独一行写“{{{{ {need} }}}}”：这部分内容由 catalogue/site.yml "
                                              "和栏目体系自动生成，保证指南与实际一致（条例第十二条）。"))
-        return Page(path, title, self.expand(text, path, rel), name)
+        body = self.expand(text, path, rel)
+        if name == "zhinan.md":
+            body = self.stamp_updated(body, [rel, "catalogue/site.yml", "catalogue/columns.yml"])
+        return Page(path, title, body, name)
+
+    def stamp_updated(self, text: str, sources: list[str]) -> str:
+        """Put the last-updated date under the first heading (条例第十二条：及时更新)."""
+        dates = [self.cat.updated[s] for s in sources if s in self.cat.updated]
+        if not dates:
+            return text
+        line = f'\n<p class="gk-updated">更新日期：<time datetime="{max(dates)}">{max(dates)}</time></p>\n'
+        head, sep, rest = text.partition("\n")
+        return head + sep + line + rest if head.startswith("# ") else line + text
 
     def nav(self) -> list[NavEntry]:
         rules = [NavEntry(self._h1(text, name), name) for name, text in sorted(self.cat.pages.items())

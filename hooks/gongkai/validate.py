@@ -33,6 +33,7 @@ class Validated:
     items: list[dict]              # one record per valid item
     pages: dict[str, str]
     problems: list[Problem]
+    updated: dict
 
 
 # --- helpers ----------------------------------------------------------------
@@ -178,7 +179,11 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
                               hint="参照示例仓库的 catalogue/site.yml 填写。")]
 
     def line_of(path: str):
-        return cfg.key_lines.get(path.split(".")[-1]) or cfg.key_lines.get(path.split(".")[0])
+        parts = path.split(".")
+        for n in range(len(parts), 0, -1):
+            if ".".join(parts[:n]) in cfg.key_lines:
+                return cfg.key_lines[".".join(parts[:n])]
+        return None
 
     known = _site_known_paths()
 
@@ -189,7 +194,7 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
                 siblings = [k.split(".")[-1] for k in known if k.rsplit(".", 1)[0] == prefix.rstrip(".")
                             or (not prefix and "." not in k)]
                 near = nearest(str(key), siblings)
-                problems.append(Problem("site-unknown-key", rel, "不是可用的设置项。", line=cfg.key_lines.get(key),
+                problems.append(Problem("site-unknown-key", rel, "不是可用的设置项。", line=cfg.key_lines.get(path),
                                         field=path, hint=f"是否想写“{near}”？" if near else "删除这一项。"))
             elif isinstance(value, dict) and any(k.startswith(path + ".") for k in known):
                 walk(value, path + ".")
@@ -693,4 +698,4 @@ def validate(inputs: Inputs, today: date) -> Validated:
     if site is not None and tree:
         items, found = validate_items(inputs.sources, site, tree, topics, inputs.root, today)
         problems += found
-    return Validated(site, tree, topics, items, inputs.pages, problems)
+    return Validated(site, tree, topics, items, inputs.pages, problems, inputs.updated)
