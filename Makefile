@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/hooks
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve schema-doc clean
+.PHONY: site test check serve schema-doc docs clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ schema-doc: $(STAMP)
 
 clean:
 	rm -rf site
+
+## Regenerate the field tables in README.md from the schema.
+docs: $(STAMP)
+	$(BIN)/python -m gongkai schema-doc --update README.md

@@ -1,7 +1,8 @@
 """Command line: python -m gongkai <command>.
 
   check        validate the catalogue (no rendering); exit 1 on errors
-  schema-doc   print the front-matter field table (Markdown) for staff docs
+  schema-doc   print the front-matter field table (Markdown) for staff docs;
+               with --update FILE, rewrite the table between the schema markers in FILE
   json-schema  print the item schema as JSON Schema
 """
 from __future__ import annotations
@@ -19,9 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gongkai", description="gongkai 政府信息公开网站生成器")
     parser.add_argument("command", choices=["check", "schema-doc", "json-schema"])
     parser.add_argument("--root", default=".", help="项目目录（默认当前目录）")
+    parser.add_argument("--update", metavar="FILE", help="schema-doc：更新文件中标记之间的字段表")
     args = parser.parse_args(argv)
     if args.command == "schema-doc":
-        sys.stdout.write(schema.markdown_doc())
+        if args.update:
+            path = Path(args.update)
+            path.write_text(schema.update_doc(path.read_text()))
+            print(f"已更新 {path} 中的字段表。")
+        else:
+            sys.stdout.write(schema.markdown_doc() + "\n" + schema.site_markdown_doc())
         return 0
     if args.command == "json-schema":
         json.dump(schema.json_schema(), sys.stdout, ensure_ascii=False, indent=2)

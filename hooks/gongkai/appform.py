@@ -3,6 +3,7 @@ the DOCX generated at build time (part of render)."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -58,4 +59,15 @@ def docx(site) -> bytes:
     doc.add_paragraph(f"受理地址：{site.office_address}　电话：{site.office_phone}　传真：{site.office_fax}")
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return stable_zip(buf.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite a zip (DOCX) with fixed timestamps so identical input gives identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

@@ -6,7 +6,8 @@ and the staff documentation (`python -m gongkai schema-doc`) all read FIELDS.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
 # --- vocabularies -----------------------------------------------------------
 
@@ -45,7 +46,7 @@ FIELDS: tuple[Field, ...] = (
           example="示例县人民政府办公室关于做好2024年春耕生产工作的通知"),
     Field("索引号", "index_no", "text",
           "唯一且永不变更的编号，决定本条信息的网址。格式见 catalogue/site.yml 的“索引号格式”。", True,
-          example="11341100MB1C2D3E4F/2024-00012"),
+          example="11349901MB1C2D3E3D/2024-00012"),
     Field("发布机构", "publisher", "text",
           "发布本信息的机关全称，须是 catalogue/site.yml“发布机构”列表中的一个。", True,
           example="示例县人民政府办公室"),
@@ -234,3 +235,24 @@ def markdown_doc() -> str:
         req = "是" if f.required else ""
         lines.append(f"| {f.key} | {req} | {f.doc} | {values} |")
     return "\n".join(lines) + "\n"
+
+
+def site_markdown_doc() -> str:
+    """Documentation of catalogue/site.yml, generated from SITE_FIELDS."""
+    lines = ["| 设置项 | 必填 | 说明 |", "|---|---|---|"]
+    for f in SITE_FIELDS:
+        extra = f"格式：{f.pattern_doc}。" if f.pattern_doc else ""
+        extra += f"默认：{f.default}" if f.default is not None else ""
+        lines.append(f"| {f.path} | {'是' if f.required else ''} | {f.doc}{extra} |")
+    return "\n".join(lines) + "\n"
+
+
+MARKERS = {"schema": markdown_doc, "site": site_markdown_doc}
+
+
+def update_doc(text: str) -> str:
+    """Replace each generated table between <!-- NAME:start --> and <!-- NAME:end -->."""
+    for name, make in MARKERS.items():
+        text = re.sub(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
+                      lambda m, make=make: m.group(1) + make() + m.group(2), text, flags=re.S)
+    return text

@@ -1,0 +1,49 @@
+"""render: pure functions and the generated documents."""
+import io
+import time
+import zipfile
+from types import SimpleNamespace
+
+from docx import Document
+
+from gongkai import appform, flowchart
+from gongkai.render import relurl, size_label
+
+SITE = SimpleNamespace(body_name="示例县人民政府办公室", office_address="人民路88号", office_phone="0550-6021234",
+                       office_fax="0550-6021235")
+
+
+def test_relurl():
+    assert relurl("gk/a/", "lm/b/") == "../../gk/a/"
+    assert relurl("", "gk/a/") == "../../"
+    assert relurl("gk/a/", "") == "gk/a/"
+    assert relurl("lm/b/", "lm/b/") == "./"
+    assert relurl("lm/b/2/", "lm/b/") == "2/"
+    assert relurl("ysqgk/表.docx", "zhinan/") == "../ysqgk/表.docx"
+    assert relurl("https://x.example/", "a/") == "https://x.example/"
+
+
+def test_size_label():
+    assert size_label(10) == "1 KB"
+    assert size_label(2048) == "2 KB"
+    assert size_label(3 * 1048576) == "3.0 MB"
+
+
+def test_application_form_docx_has_art29_fields_and_is_reproducible():
+    first = appform.docx(SITE)
+    time.sleep(1.1)
+    assert appform.docx(SITE) == first
+    doc = Document(io.BytesIO(first))
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    for label in ("姓名或者名称", "身份证明", "联系电话", "所需政府信息的名称", "文号", "特征性描述", "获取方式"):
+        assert label in text
+    assert "示例县人民政府办公室" in "\n".join(p.text for p in doc.paragraphs)
+    assert zipfile.ZipFile(io.BytesIO(first)).testzip() is None
+
+
+def test_flowchart_svg_is_accessible_and_standalone():
+    svg = flowchart.svg(standalone=True)
+    assert svg.startswith("<?xml") and "<title" in svg and 'role="img"' in svg
+    assert "20个工作日" in svg and "7个工作日" in svg
+    import xml.dom.minidom
+    xml.dom.minidom.parseString(svg)
