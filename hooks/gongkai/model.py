@@ -56,6 +56,7 @@ class Item:
     attachments: list[Attachment] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     policy_phone: str | None = None
+    report_year: int | None = None
     mtime_ns: int = 0
 
     @property

@@ -32,7 +32,7 @@ RELATION_FORWARD = {"解读": "解读的文件", "替代": "替代的文件", "�
 class Field:
     key: str                  # front-matter key (Chinese)
     name: str                 # code name
-    kind: str                 # text | date | enum | list | attachments | relations
+    kind: str                 # text | date | year | enum | list | attachments | relations
     doc: str                  # what it means, for staff
     required: bool = False
     vocab: tuple[str, ...] = ()
@@ -200,6 +200,8 @@ def json_schema() -> dict:
             p.update(type="string", enum=list(f.vocab))
         elif f.kind == "list":
             p.update(type="array", items={"type": "string"})
+        elif f.kind == "year":
+            p.update(type="integer", minimum=1949, maximum=2100)
         elif f.kind == "attachments":
             p.update(type="array", items={"type": "object", "required": ["文件"],
                                           "properties": {"文件": {"type": "string"},

@@ -467,6 +467,13 @@ class _ItemChecker:
             if reason:
                 add("date-format", f.key, f"“{value}”无法识别：{reason}。", "按 YYYY-MM-DD 改写，月和日不足两位时前面补0。")
             return parsed
+        if f.kind == "year":
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value.strip())
+            if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
+                add("wrong-type", f.key, f"“{value}”应是四位年份。", f"写成“{f.key}: {f.example or 2025}”。")
+                return None
+            return value
         if f.kind == "enum":
             if not isinstance(value, str) or value.strip() not in f.vocab:
                 near = nearest(str(value), f.vocab)
