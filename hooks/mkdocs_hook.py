@@ -92,5 +92,5 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     shutil.rmtree(site_dir / SHELL_DIR, ignore_errors=True)
     result = _state["result"]
-    stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "")
+    stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search)
     log.info(f"gongkai：{len(result.catalogue.items)} 条信息，写入 {stats['pages']} 个页面、{stats['assets']} 个文件。")

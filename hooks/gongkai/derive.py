@@ -38,8 +38,10 @@ class Indexes:
 
 
 def effective_validity(item: Item, today) -> str | None:
-    """有效性 as shown: an expired 有效期 makes a 现行有效 document 已失效."""
-    if item.validity == "现行有效" and item.date_expires and item.date_expires < today:
+    """有效性 as shown: a document whose 有效期 has ended is 已失效, one past its 废止日期 已废止."""
+    if item.validity in ("已废止", "已失效") or item.validity is None:
+        return item.validity
+    if item.date_expires and item.date_expires < today:
         return "已失效"
     if item.validity == "现行有效" and item.date_repealed and item.date_repealed <= today:
         return "已废止"

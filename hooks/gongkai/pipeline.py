@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import derive, load, model, render, validate
+from . import derive, index, load, model, render, validate
 from .problems import ERROR, InputError, Problem
 
 
@@ -40,11 +40,12 @@ class Result:
     indexes: derive.Indexes
     output: render.Output
     problems: list[Problem]
+    search: dict[str, bytes]          # search index files, by path under search/
 
 
 def build(root: Path, on_date: date | None = None) -> Result:
-    """load → validate → model → derive → render. Raises InputError on staff errors."""
+    """load → validate → model → derive → render → index. Raises InputError on staff errors."""
     root = Path(root).resolve()
     cat, idx, problems = catalogue(root, on_date)
     out = render.render(cat, idx, [root / "overrides" / "gongkai"])
-    return Result(cat, idx, out, problems + out.problems)
+    return Result(cat, idx, out, problems + out.problems, index.build(out.search_docs))

@@ -13,6 +13,7 @@ import math
 import posixpath
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import markdown as md
@@ -33,12 +34,12 @@ FILE_TYPES = {"pdf": "PDF文档", "ofd": "OFD文档", "doc": "Word文档", "docx
               "rar": "压缩包", "jpg": "图片", "jpeg": "图片", "png": "图片", "txt": "文本"}
 
 # Where things live in the built site (directory URLs).
-HOME, GUIDE, RULES, STATUTORY, CATALOGUE, APPLY, APPLY_FORM = (
-    "", "zhinan/", "zhidu/", "fdzdgknr/", "ml/", "ysqgk/", "ysqgk/sqb/")
+HOME, GUIDE, RULES, STATUTORY, CATALOGUE, APPLY, APPLY_FORM, SEARCH = (
+    "", "zhinan/", "zhidu/", "fdzdgknr/", "ml/", "ysqgk/", "ysqgk/sqb/", "search/")
 FORM_DOCX = "ysqgk/政府信息公开申请表.docx"
 FLOW_SVG = "ysqgk/办理流程图.svg"
 SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATALOGUE: "ml.md",
-           APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md"}
+           APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md", SEARCH: "search.md"}
 
 
 @dataclass
@@ -61,6 +62,24 @@ class Asset:
 
 
 @dataclass
+class SearchDoc:
+    """One searchable document handed to the index stage."""
+    url: str                     # site-relative URL
+    title: str
+    text: str                    # plain text ("" for attachments: the index stage extracts src)
+    date: str                    # 发布日期, YYYY-MM-DD ("" for pages)
+    doc_no: str = ""
+    index_no: str = ""
+    publisher: str = ""
+    column: str = ""
+    kind: str = "信息"            # 信息 | 附件 | 页面
+    parent_title: str = ""
+    parent_url: str = ""
+    src: Path | None = None      # attachment file
+    filters: dict[str, list[str]] = field(default_factory=dict)  # filter key → values
+
+
+@dataclass
 class NavEntry:
     title: str
     target: str               # a content file (engine page) or a directory URL
@@ -75,6 +94,7 @@ class Output:
     nav: list[NavEntry]
     footer: str               # HTML; "@@BASE@@" stands for the relative path to the site root
     problems: list[Problem]
+    search_docs: list[SearchDoc] = field(default_factory=list)   # newest first
 
 
 def relurl(target: str, here: str) -> str:
@@ -87,6 +107,12 @@ def relurl(target: str, here: str) -> str:
         if rel == "./":
             return "./"
     return rel
+
+
+def plain_text(html: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def size_label(n: int) -> str:
@@ -104,6 +130,7 @@ class Renderer:
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
         self.md = md.Markdown(extensions=MD_EXTENSIONS)
         self.problems: list[Problem] = []
+        self.search_docs: list[SearchDoc] = []
         self.sources = {i.source: i for i in cat.items}
 
     # --- helpers --------------------------------------------------------
@@ -153,7 +180,30 @@ class Renderer:
                            replacements=self.idx.replacements(item))
         for att in item.attachments:
             assets.append(Asset(here + att.path, src=att.src))
+        self.search_docs += self.item_docs(item, here, body_html, col)
         return Page(here, item.title, html), assets
+
+    def item_docs(self, item: Item, here: str, body_html: str, col: Column) -> list[SearchDoc]:
+        """The item and each of its attachments as search documents."""
+        path, node = [], col
+        while node is not None:
+            path.append(node.name)
+            node = node.parent
+        status = self.idx.validity.get(item.index_no)
+        filters = {"lm": path, "nf": [str(item.year)], "jg": [item.publisher], "tc": [item.genre]}
+        if item.topic_top:
+            filters["zt"] = [item.topic_top]
+        if status:
+            filters["yx"] = [status]
+        common = dict(date=str(item.date_published), publisher=item.publisher, column=col.name, filters=filters)
+        docs = [SearchDoc(here, item.title, " ".join(filter(None, [item.summary, plain_text(body_html),
+                                                                  " ".join(item.keywords)])),
+                          doc_no=item.doc_no or "", index_no=item.index_no,
+                          **{**common, "filters": {**filters, "lx": ["信息"]}})]
+        for att in item.attachments:
+            docs.append(SearchDoc(here + att.path, att.title, "", kind="附件", parent_title=item.title,
+                                  parent_url=here, src=att.src, **{**common, "filters": {**filters, "lx": ["附件"]}}))
+        return docs
 
     def item_body(self, item: Item, here: str) -> tuple[str, list[Asset]]:
         """Markdown → HTML; images kept beside the item are copied, links to other item files resolved."""
@@ -296,6 +346,7 @@ class Renderer:
             self.handwritten("ysqgk.md", APPLY, site.label_apply),
             self.engine_page(APPLY_FORM, "政府信息公开申请表", "apply_form.html",
                              appform_rows=appform.ROWS, appform_note=appform.NOTE),
+            self.engine_page(SEARCH, "搜索", "search.html"),
         ]
         bulk: list[Page] = []
         assets: list[Asset] = []
@@ -312,7 +363,16 @@ class Renderer:
             mark = self.cat.root / "catalogue" / site.gov_mark
             assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
         footer = self.render("footer.html", "@@BASE@@")
-        return Output(engine, bulk, assets, self.nav(), footer, self.problems)
+        pages = [(p.path, p.title, p.body) for p in engine if p.path in (GUIDE, APPLY)]
+        pages += [(re.sub(r"(index)?\.md$", "", name).rstrip("/") + "/", self._h1(text, name), text)
+                  for name, text in sorted(self.cat.pages.items()) if name.startswith("zhidu/")]
+        for path, title, text in pages:
+            self.search_docs.append(SearchDoc(path, title, self.page_text(text), "", kind="页面",
+                                              filters={"lx": ["页面"]}))
+        return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs)
+
+    def page_text(self, markdown_text: str) -> str:
+        return plain_text(self.markdown(re.sub(r"(?s)<svg.*?</svg>", " ", markdown_text)))
 
 
 def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None) -> Output:

@@ -483,12 +483,19 @@ class _ItemChecker:
             return value.strip()
         if f.kind == "list":
             if isinstance(value, str):
-                return [v for v in re.split(r"[、，,；;\s]+", value.strip()) if v]
-            if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+                values = [v for v in re.split(r"[、，,；;\s]+", value.strip()) if v]
+            elif not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
                 add("wrong-type", f.key, f"应是若干项文字组成的列表，现在写成了{_type_name(value)}。",
                     f"写成“{f.key}: [词一, 词二]”。")
                 return []
-            return [str(v).strip() for v in value]
+            else:
+                values = [str(v).strip() for v in value]
+            for v in values:
+                if f.vocab and v not in f.vocab:
+                    near = nearest(v, f.vocab)
+                    add("bad-value", f.key, f"“{v}”不是可用的值。",
+                        (f"是否想写“{near}”？" if near else "") + "可用的值：" + "、".join(f.vocab) + "。")
+            return values
         if f.kind == "attachments":
             return self.attachments(value, add)
         if f.kind == "relations":
@@ -593,10 +600,14 @@ class _ItemChecker:
         if published and published > self.today:
             add("date-future", "发布日期", f"{published} 晚于今天（{self.today}）。",
                 "发布日期填实际公开的日期；尚未公开的信息请不要合并到主分支。")
-        for key, name in (("废止日期", "date_repealed"), ("失效日期", "date_expires"), ("生效日期", "date_effective")):
+        for key, name in (("废止日期", "date_repealed"), ("失效日期", "date_expires")):
             when = rec.get(name)
             if when and signed and when < signed:
                 add("date-order", key, f"{key} {when} 早于成文日期 {signed}。", "核对日期。")
+        effective = rec.get("date_effective")
+        if effective and signed and effective < signed:
+            add("effective-before-signed", "生效日期", f"生效日期 {effective} 早于成文日期 {signed}（溯及既往）。",
+                "如确实自该日起执行，可保留；否则请改正。", severity=WARNING)
         # summary
         summary = rec.get("summary")
         if summary:
@@ -678,9 +689,12 @@ def validate_items(sources: list[Source], site: dict, tree: list[dict], topics: 
                                     "修改其中一个索引号。", line, "索引号"))
             bad.add(rec["source"])
         slugs[rec["slug"]] = rec
+    written = {str(s.meta.get("索引号", "")).strip() for s in sources}
     for rec in records:
         for rel in rec["relations"]:
-            if rel["index_no"] not in seen:
+            if rel["index_no"] not in seen and rel["index_no"] in written:
+                bad.add(rec["source"])  # the target has errors of its own, reported there
+            elif rel["index_no"] not in seen:
                 problems.append(Problem("relation-missing", rec["source"],
                                         f"关联的索引号“{rel['index_no']}”找不到对应的信息。",
                                         "核对索引号是否抄错，或先添加被关联的信息。",

@@ -50,8 +50,11 @@ def sitemap(paths: list[str], site_url: str) -> bytes:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n").encode()
 
 
-def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: str) -> dict[str, int]:
+def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: str,
+               search: dict[str, bytes]) -> dict[str, int]:
     written = 0
+    for rel, data in search.items():
+        written += write_bytes(site_dir / "search" / rel, data)
     for page in out.bulk_pages:
         written += write_bytes(site_dir / page.path / "index.html", shells[page.depth].fill(page).encode())
     for asset in out.assets:

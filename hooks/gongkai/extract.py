@@ -1,0 +1,54 @@
+"""Plain text of attachments for the search index (part of the index stage).
+
+PDF through pdfminer.six (it understands the CJK CMaps Chinese PDFs use),
+DOCX through python-docx, XLSX through openpyxl. A file that cannot be read
+gives empty text and a warning, never a failed build.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+log = logging.getLogger("gongkai.extract")
+
+
+def _pdf(data: bytes) -> str:
+    from pdfminer.high_level import extract_text
+    return extract_text(io.BytesIO(data))
+
+
+def _docx(data: bytes) -> str:
+    from docx import Document
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def _xlsx(data: bytes) -> str:
+    from openpyxl import load_workbook
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    parts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            parts.append(" ".join(str(v) for v in row if v is not None))
+    return "\n".join(parts)
+
+
+READERS = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "txt": lambda d: d.decode("utf-8", "replace"),
+           "csv": lambda d: d.decode("utf-8-sig", "replace")}
+
+
+def text_of(path: Path) -> str | None:
+    """Text of a file, or None when the type is not indexed or it cannot be read."""
+    reader = READERS.get(path.suffix.lower().lstrip("."))
+    if reader is None:
+        return None
+    try:
+        return " ".join(reader(path.read_bytes()).split())
+    except Exception as exc:  # noqa: BLE001 - a damaged attachment must not stop the build
+        log.warning("无法读取附件 %s 的文字（%s），该附件不进入全文检索。", path, type(exc).__name__)
+        return None

@@ -1,0 +1,174 @@
+"""Stage 6 — index: the static search index under search/.
+
+Chinese text is indexed as overlapping character bigrams (plus single
+characters), Latin letters and digits as whole words, so any query that occurs
+verbatim in a document finds it: there is no word segmentation to disagree
+between index and query. The browser (overrides/assets/gongkai/search.js)
+tokenises the query the same way, intersects the posting lists, then checks
+each candidate's text for the exact phrase.
+
+Files (all static):
+  search/manifest.json     counts, shard count, filter values, lookup years
+  search/p/<n>.bin         posting lists, sharded by FNV-1a hash of the token
+  search/d/<n>.json        document store: CHUNK documents per file, id order
+  search/f/<key>-<i>.bin   posting list of each filter value
+  search/k/<year>.json     exact lookups: 文号 (year-serial) and 索引号 serials
+Document ids follow 发布日期, newest first, so id order is date order.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from array import array
+from collections import defaultdict
+
+from .extract import text_of
+from .render import SearchDoc
+
+FORMAT = 1
+CHUNK = 8                      # documents per document-store file
+SHARD_TARGET = 16 * 1024       # aim for posting shards of about this many bytes
+TEXT_LIMIT = 20000             # characters of text kept per document for excerpts and checks
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RUN = re.compile(rf"[{CJK}]+|[a-z0-9]+")
+_DOC_NO = re.compile(r"^(.*?)[〔\[(【]\s*(\d{2}|\d{4})\s*[〕\])】]\s*第?\s*0*(\d+)\s*号?$")
+_INDEX_SERIAL = re.compile(r"(\d{4})(?:\d{2})?-(\d{3,8})$")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters and digits to ASCII), lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str) -> set[str]:
+    """Index tokens of normalized text: CJK characters and bigrams, '#'+word."""
+    out: set[str] = set()
+    for run in _TOKEN_RUN.findall(text):
+        if run[0].isascii():
+            out.add("#" + run)
+        else:
+            out.update(run)
+            out.update(a + b for a, b in zip(run, run[1:]))
+    return out
+
+
+def doc_no_key(doc_no: str) -> tuple[str, str] | None:
+    """(代字, "year-serial") of a 文号 however its brackets were typed."""
+    m = _DOC_NO.match(unicodedata.normalize("NFKC", doc_no).strip())
+    if not m:
+        return None
+    prefix, year, serial = m.groups()
+    if len(year) == 2:
+        year = "20" + year
+    return prefix.strip(), f"{year}-{int(serial)}"
+
+
+def index_key(index_no: str) -> tuple[str, str] | None:
+    """(year, serial without leading zeros) of a 索引号 ending in YYYY-NNNNN."""
+    m = _INDEX_SERIAL.search(unicodedata.normalize("NFKC", index_no).strip())
+    return (m.group(1), str(int(m.group(2)))) if m else None
+
+
+def fnv1a(token: str) -> int:
+    h = 0x811C9DC5
+    for byte in token.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def uvarint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def encode_postings(ids: array, total: int) -> bytes:
+    """Sorted ids as a bitmap (type 1) or as deltas of fixed width (type 0)."""
+    bitmap_size = (total + 7) // 8
+    if len(ids) * 1 >= bitmap_size:
+        bm = bytearray(bitmap_size)
+        for i in ids:
+            bm[i >> 3] |= 1 << (i & 7)
+        return b"\x01" + bytes(bm)
+    deltas = array("I", [ids[0]])
+    deltas.extend(b - a for a, b in zip(ids, ids[1:]))
+    top = max(deltas)
+    width, code = (1, "B") if top < 256 else (2, "H") if top < 65536 else (4, "I")
+    packed = array(code, deltas)
+    if packed.itemsize != width:  # pragma: no cover - exotic platform
+        raise RuntimeError("unexpected array item size")
+    if array("H", [1]).tobytes() != b"\x01\x00":  # pragma: no cover - big-endian host
+        packed.byteswap()
+    return b"\x00" + bytes([width]) + packed.tobytes()
+
+
+FILTERS = (("lm", "栏目"), ("nf", "年份"), ("jg", "发布机构"), ("zt", "主题分类"), ("tc", "体裁"),
+           ("yx", "有效性"), ("lx", "类型"))
+
+
+def build(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """Every file of the index, by path under search/. Docs must be newest first."""
+    for doc in docs:
+        if doc.src is not None and not doc.text:
+            doc.text = text_of(doc.src) or ""
+    files: dict[str, bytes] = {}
+    total = len(docs)
+    postings: dict[str, array] = defaultdict(lambda: array("I"))
+    filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
+    lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
+    for i, doc in enumerate(docs):
+        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.publisher, doc.text)))
+        for tok in tokens(body):
+            postings[tok].append(i)
+        for tok in tokens(normalize(doc.title)):
+            postings["t" + tok].append(i)
+        for key, values in doc.filters.items():
+            for value in values:
+                filter_ids[key][value].append(i)
+        if doc.doc_no and (found := doc_no_key(doc.doc_no)):
+            prefix, key = found
+            lookups[key.split("-")[0]]["d"][key].append([normalize(prefix), i])
+        if doc.index_no and (found := index_key(doc.index_no)):
+            year, serial = found
+            lookups[year]["i"][serial].append(i)
+    # posting shards
+    encoded = {tok: encode_postings(ids, total) for tok, ids in postings.items()}
+    size = sum(len(t.encode()) + len(e) + 4 for t, e in encoded.items())
+    shards = 1
+    while size / shards > SHARD_TARGET:
+        shards *= 2
+    buckets: list[list[bytes]] = [[] for _ in range(shards)]
+    for tok in sorted(encoded):
+        data, raw = encoded[tok], tok.encode()
+        buckets[fnv1a(tok) % shards].append(uvarint(len(raw)) + raw + uvarint(len(data)) + data)
+    for n, parts in enumerate(buckets):
+        files[f"p/{n}.bin"] = b"".join(parts)
+    # document store
+    for start in range(0, total, CHUNK):
+        rows = []
+        for doc in docs[start:start + CHUNK]:
+            text = doc.text[:TEXT_LIMIT]
+            rows.append([doc.url, doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.column,
+                         doc.kind, doc.parent_title, doc.parent_url, text, len(doc.text) > TEXT_LIMIT])
+        files[f"d/{start // CHUNK}.json"] = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+    # filters
+    manifest_filters = {}
+    for key, label in FILTERS:
+        values = sorted(filter_ids[key].items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        if key == "nf":
+            values.sort(key=lambda kv: kv[0], reverse=True)
+        manifest_filters[key] = {"label": label, "values": [[v, len(ids)] for v, ids in values]}
+        for n, (_, ids) in enumerate(values):
+            files[f"f/{key}-{n}.bin"] = encode_postings(ids, total)
+    # exact lookups
+    for year, table in lookups.items():
+        files[f"k/{year}.json"] = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
+    manifest = {"format": FORMAT, "count": total, "shards": shards, "chunk": CHUNK,
+                "filters": manifest_filters, "lookup_years": sorted(lookups)}
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
+    return files
