@@ -75,3 +75,65 @@ def project(tmp_path: Path) -> Project:
 def fixed_today(monkeypatch):
     monkeypatch.setenv("GONGKAI_TODAY", TODAY.isoformat())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+MKDOCS_BUILD = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir"]
+
+
+def mkdocs_build(root: Path, out: Path):
+    import subprocess
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1", GONGKAI_TODAY=TODAY.isoformat())
+    return subprocess.run(MKDOCS_BUILD + [str(out)], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example catalogue built once per test session."""
+    out = tmp_path_factory.mktemp("example-site")
+    result = mkdocs_build(ROOT, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(folder) → base URL of a local HTTP server for that folder."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    servers = []
+
+    def start(folder: Path, prefix: str = "") -> str:
+        handler = functools.partial(Quiet, directory=str(folder))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}/{prefix}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by playwright; never downloads a browser."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required (apt-get install chromium)")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -20,10 +20,11 @@ import markdown as md
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import appform, flowchart, schema
+from . import appform, feeds, flowchart, schema
 from .derive import Indexes, pages_of
 from .model import Catalogue, Column, Item
 from .problems import Problem
+from .settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 MD_EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists", "admonition", "footnotes"]
@@ -37,6 +38,7 @@ FILE_TYPES = {"pdf": "PDF文档", "ofd": "OFD文档", "doc": "Word文档", "docx
 HOME, GUIDE, RULES, STATUTORY, CATALOGUE, APPLY, APPLY_FORM, SEARCH = (
     "", "zhinan/", "zhidu/", "fdzdgknr/", "ml/", "ysqgk/", "ysqgk/sqb/", "search/")
 FORM_DOCX = "ysqgk/政府信息公开申请表.docx"
+OPEN_JSON, OPEN_CSV, FEED = "catalogue.json", "catalogue.csv", "feed.xml"
 FLOW_SVG = "ysqgk/办理流程图.svg"
 SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATALOGUE: "ml.md",
            APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md", SEARCH: "search.md"}
@@ -120,8 +122,11 @@ def size_label(n: int) -> str:
 
 
 class Renderer:
-    def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None):
+    def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
+                 settings: Settings | None = None):
         self.cat, self.idx, self.site = cat, idx, cat.site
+        self.settings = settings            # inspection settings: “本期无此类信息” records
+        self.base_url = base_url.rstrip("/") + "/" if base_url else ""   # public address; "" keeps URLs relative
         self.env = Environment(loader=FileSystemLoader([*(template_dirs or []), TEMPLATES]),
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
@@ -233,7 +238,7 @@ class Renderer:
 
     def listing_pages(self, key: str, title: str, items: list[Item], crumbs: list[tuple[str, str]],
                       description: str = "", children: list[Column] | None = None,
-                      show_validity: bool = False, empty_text: str = "") -> list[Page]:
+                      show_validity: bool = False, empty_text: str = "", nil=None) -> list[Page]:
         chunks = pages_of(items, self.site.page_size)
         out = []
         for n, chunk in enumerate(chunks, 1):
@@ -241,7 +246,7 @@ class Renderer:
             pager = [(i, key + (f"{i}/" if i > 1 else "")) for i in range(1, len(chunks) + 1)]
             html = self.render("listing.html", here, title=title, items=chunk, crumbs=crumbs,
                                description=description, children=children or [], page=n, pager=pager,
-                               total=len(items), show_validity=show_validity, empty_text=empty_text)
+                               total=len(items), show_validity=show_validity, empty_text=empty_text, nil=nil)
             out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
         return out
 
@@ -249,9 +254,10 @@ class Renderer:
         items = self.idx.by_column[col.slug]
         normative = col.doc_class in ("规范性文件", "规章") or any(
             c.doc_class in ("规范性文件", "规章") for c in col.walk())
+        nil = self.settings.nil_for(col.slug, self.cat.today) if self.settings else None
         return self.listing_pages(self.column_url(col), col.name, items, self.crumbs_for(col)[:-1],
                                   col.description, col.children, normative,
-                                  "本栏目暂无公开信息。")
+                                  "本栏目暂无公开信息。", nil)
 
     def browse_pages(self) -> list[Page]:
         out = []
@@ -342,7 +348,7 @@ class Renderer:
             self.engine_page(HOME, "政府信息公开", "home.html"),
             self.handwritten("zhinan.md", GUIDE, site.label_guide, GUIDE_REQUIRED),
             self.engine_page(STATUTORY, site.label_statutory, "statutory.html"),
-            self.engine_page(CATALOGUE, "公开目录", "catalogue.html"),
+            self.engine_page(CATALOGUE, "公开目录", "catalogue.html", export_fields=feeds.EXPORT_FIELDS),
             self.handwritten("ysqgk.md", APPLY, site.label_apply),
             self.engine_page(APPLY_FORM, "政府信息公开申请表", "apply_form.html",
                              appform_rows=appform.ROWS, appform_note=appform.NOTE),
@@ -362,6 +368,7 @@ class Renderer:
         if site.gov_mark:
             mark = self.cat.root / "catalogue" / site.gov_mark
             assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
+        assets += self.exports()
         footer = self.render("footer.html", "@@BASE@@")
         pages = [(p.path, p.title, p.body) for p in engine if p.path in (GUIDE, APPLY)]
         pages += [(re.sub(r"(index)?\.md$", "", name).rstrip("/") + "/", self._h1(text, name), text)
@@ -371,9 +378,31 @@ class Renderer:
                                               filters={"lx": ["页面"]}))
         return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs)
 
+    def exports(self) -> list[Asset]:
+        """catalogue.json / catalogue.csv and the Atom feeds."""
+        base = self.base_url
+        rows, entries = [], []
+        for item in self.cat.items:
+            col = self.idx.columns[item.column]
+            url = base + self.item_url(item)
+            rows.append(feeds.record(item, url, col.name, col.path, self.idx.validity.get(item.index_no)))
+            entries.append((item, url))
+        today = self.cat.today.isoformat()
+        body = self.site.body_name
+        out = [Asset(OPEN_JSON, data=feeds.to_json(rows, today, body)), Asset(OPEN_CSV, data=feeds.to_csv(rows)),
+               Asset(FEED, data=feeds.atom(f"{body} 政府信息公开", base + FEED, base, entries, today, body))]
+        for col in self.cat.column_list():
+            items = self.idx.by_column[col.slug]
+            path = self.column_url(col) + "feed.xml"
+            out.append(Asset(path, data=feeds.atom(f"{body} {col.name}", base + path, base + self.column_url(col),
+                                                   [(i, base + self.item_url(i)) for i in items],
+                                                   items[0].date_published.isoformat() if items else today, body)))
+        return out
+
     def page_text(self, markdown_text: str) -> str:
         return plain_text(self.markdown(re.sub(r"(?s)<svg.*?</svg>", " ", markdown_text)))
 
 
-def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None) -> Output:
-    return Renderer(cat, idx, template_dirs).run()
+def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
+           settings: Settings | None = None) -> Output:
+    return Renderer(cat, idx, template_dirs, base_url, settings).run()

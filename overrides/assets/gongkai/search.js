@@ -192,9 +192,9 @@
     var tokens = [].concat.apply([], terms.map(function (t) { return t.tokens; }));
     var keys = Object.keys(filters || {}).filter(function (k) { return filters[k] && filters[k].length; });
     var browse = !terms.length;
-    if (browse) keys.push("lx");
-    var fl = browse && !keys.length ? Promise.resolve(null) : Promise.all(keys.map(function (k) {
-      return self.filter(k, k === "lx" ? ["信息"] : filters[k]);
+    if (browse && keys.indexOf("lx") < 0) keys.push("lx");   /* browsing lists items, not attachments */
+    var fl = !keys.length ? Promise.resolve(null) : Promise.all(keys.map(function (k) {
+      return self.filter(k, (filters || {})[k] && filters[k].length ? filters[k] : ["信息"]);
     }));
     return Promise.all([
       self.all(tokens),
