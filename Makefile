@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/hooks
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve schema-doc docs clean
+.PHONY: site test check serve schema-doc docs clean report-xlsx report-import
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ $(STAMP): requirements.txt
 ## Build the site into site/ (stops with a list of errors when the catalogue has any).
 site: $(STAMP)
 	$(BIN)/mkdocs build --clean
+
+## Annual report tables as a spreadsheet: make report-xlsx YEAR=2025 [FILE=年报2025.xlsx];
+## after filling it in WPS/Excel: make report-import YEAR=2025 [FILE=年报2025.xlsx].
+REPORT_FILE = $(or $(FILE),年报$(YEAR).xlsx)
+report-xlsx: $(STAMP)
+	$(BIN)/python -m gongkai report-xlsx $(YEAR) $(REPORT_FILE)
+
+report-import: $(STAMP)
+	$(BIN)/python -m gongkai report-import $(YEAR) $(REPORT_FILE)
 
 ## Run the test suite.
 test: $(STAMP)
@@ -37,8 +46,32 @@ schema-doc: $(STAMP)
 	@$(BIN)/python -m gongkai schema-doc
 
 clean:
-	rm -rf site
+	rm -rf site site-intranet
 
 ## Regenerate the field tables in README.md from the schema.
 docs: $(STAMP)
 	$(BIN)/python -m gongkai schema-doc --update README.md
+
+.PHONY: new import-docx review intranet vendor-decap
+
+## Staff: start a new item with the next free 索引号 — make new 体裁=通知 栏目=规范性文件 标题=……
+## (asks for what is missing when run in a terminal).
+new: $(STAMP)
+	$(BIN)/python -m gongkai new $(if $(体裁),--体裁 "$(体裁)") $(if $(栏目),--栏目 "$(栏目)") $(if $(标题),--标题 "$(标题)") $(if $(发布机构),--发布机构 "$(发布机构)")
+
+## Staff: a Word document as a new item — make import-docx FILE=文件.docx 栏目=规范性文件
+import-docx: $(STAMP)
+	$(BIN)/python -m gongkai import-docx "$(FILE)" $(if $(栏目),--栏目 "$(栏目)") $(if $(体裁),--体裁 "$(体裁)") $(if $(发布机构),--发布机构 "$(发布机构)")
+
+## Reviewers: what a branch changes, as Markdown — make review [BASE=origin/main] [HEAD=HEAD]
+BASE ?= origin/main
+review: $(STAMP)
+	$(BIN)/python -m gongkai review $(BASE) $(or $(HEAD),HEAD)
+
+## Intranet build into site-intranet/: the site plus form editing at /admin/ (Decap CMS).
+intranet: $(STAMP) vendor-decap
+	GONGKAI_INTRANET=1 $(BIN)/mkdocs build --clean --site-dir site-intranet
+
+## Decap CMS's files from the npm registry (version and checksum pinned in hooks/gongkai/decap.py).
+vendor-decap: $(STAMP)
+	$(BIN)/python -m gongkai decap vendor

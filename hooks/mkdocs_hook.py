@@ -19,16 +19,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from gongkai import pipeline, write  # noqa: E402
+from gongkai import inspection_report, linkcheck, pipeline, write  # noqa: E402
 from gongkai.problems import ERROR, InputError, report  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
 SHELL_DIR = "_gkshell"
+REPORT_DIR = "build/inspection"          # the inspection report for reviewers, outside the site
 _state: dict = {}
 
 
 def _shell_src(depth: int) -> str:
-    return "/".join([SHELL_DIR, f"d{depth}"] + ["x"] * (depth - 2)) + ".md"
+    """A page whose URL has `depth` directories: _gkshell/, _gkshell/x/, _gkshell/x/x/ …"""
+    return SHELL_DIR + "/x" * (depth - 1) + ".md"
+
+
+def _is_shell(src: str) -> bool:
+    return src == SHELL_DIR + ".md" or src.startswith(SHELL_DIR + "/")
 
 
 def _nav(entries) -> list:
@@ -44,11 +50,12 @@ def _nav(entries) -> list:
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     try:
-        result = pipeline.build(root)
+        result = pipeline.build(root, base_url=config.site_url or "", report_dir=root / REPORT_DIR)
     except InputError as exc:
         for line in report(exc.problems).splitlines():
             log.error(line)
-        raise Abort(f"公开目录有 {sum(p.severity == ERROR for p in exc.problems)} 个错误，未生成网站。")
+        raise Abort(f"公开目录有 {sum(p.severity == ERROR for p in exc.problems)} 个错误，未生成网站。"
+                    f"自查报告：{REPORT_DIR}/index.html")
     for problem in result.problems:
         (log.error if problem.severity == ERROR else log.warning)(problem.format())
     if any(p.severity == ERROR for p in result.problems):
@@ -72,7 +79,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
-    if src.startswith(SHELL_DIR + "/"):
+    if _is_shell(src):
         page.title = write.TITLE_MARK
         return write.BODY_MARK
     for p in _state["result"].output.engine_pages:
@@ -83,7 +90,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_post_page(html, page, config):
     src = page.file.src_uri
-    if src.startswith(SHELL_DIR + "/"):
+    if _is_shell(src):
         _state["shells"][page.url.count("/")] = write.Shell(html, page.url)
     return html
 
@@ -94,3 +101,17 @@ def on_post_build(config):
     result = _state["result"]
     stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search)
     log.info(f"gongkai：{len(result.catalogue.items)} 条信息，写入 {stats['pages']} 个页面、{stats['assets']} 个文件。")
+    site = result.catalogue.site
+    links = linkcheck.check_site(site_dir, linkcheck.page_sources(result.catalogue.items, result.output.engine_pages),
+                                 config.site_url or "", () if site.footer_by_portal else (site.site_code, site.icp))
+    ins = result.inspection
+    ins.findings += links.findings
+    ins.external_links, ins.links_checked = links.external, True
+    inspection_report.write(_state["root"] / REPORT_DIR, ins)
+    for finding in links.findings:
+        (log.error if finding.severity == ERROR else log.warning)(finding.format())
+    broken = [f for f in links.findings if f.severity == ERROR]
+    if broken:
+        raise Abort(f"网站中有 {len(broken)} 个失效链接或缺少页脚标识的页面。自查报告：{REPORT_DIR}/index.html")
+    log.info(f"gongkai：检查了 {links.pages} 个页面的 {links.links} 个链接，外部链接 {len(links.external)} 个"
+             f"（列在 {REPORT_DIR}/index.html，需定期检查）。")

@@ -81,7 +81,9 @@ def test_year_listing_is_paginated(site):
 
 
 def test_empty_column_says_so(site):
-    assert "本栏目暂无公开信息" in read(site, "lm/sfxm")
+    html = read(site, "lm/sfxm")
+    assert 'class="gk-list"' not in html
+    assert "本栏目暂无公开信息" in html or "本栏目本期无此类信息" in html
 
 
 def test_attachments_downloadable(site):
@@ -146,3 +148,18 @@ def test_column_pagination_in_small_project(project, tmp_path):
     first = (out / "lm/qtwj/index.html").read_text()
     assert "共 45 条" in first and "第 1/3 页" in first
     assert first.count('<a href="../../gk/') == 20
+
+
+def test_change_notes_and_redirect_from_corrected_index_no(project, tmp_path):
+    from conftest import CODE
+    project.item("qtwj/2024/00001.md", good_item(1, 曾用索引号=[f"{CODE}/2023-00099"],
+                                                 修订记录=[{"日期": "2024-05-02", "说明": "更正附件联系电话"}]))
+    result = build(project.root, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = tmp_path / "out"
+    page = (out / f"gk/{CODE}-2024-00001/index.html").read_text()
+    assert "<h2 id=\"gk-rev-h\">修订记录</h2>" in page and "2024-05-02</time>　更正附件联系电话" in page
+    old = (out / f"gk/{CODE}-2023-00099/index.html").read_text()
+    assert f'http-equiv="refresh" content="0; url=../{CODE}-2024-00001/"' in old
+    assert f'<a href="../{CODE}-2024-00001/">' in old and "网站标识码：3499010001" in old
+    assert f"{CODE}-2023-00099" not in (out / "sitemap.xml").read_text()

@@ -1,7 +1,7 @@
 """validate: one test per class of bad input; each message names file, line and field."""
 import pytest
 
-from conftest import good_item
+from conftest import CODE, good_item
 from gongkai.validate import check_doc_no, credit_code_ok, index_regex
 
 
@@ -204,3 +204,54 @@ def test_site_config_errors(project):
     pat = next(p for p in problems if p.code == "site-pattern")
     assert pat.field == "网站.网站标识码" and pat.file == "catalogue/site.yml"
     assert any("机构全称" in p.hint for p in problems if p.code == "site-unknown-key")
+
+
+# --- change notes, former 索引号, placeholders (issue 6) ----------------------
+
+def test_revisions_are_parsed_and_sorted(project):
+    project.item("qtwj/2024/00001.md", good_item(修订记录=[{"日期": "2024-05-02", "说明": "更正附件联系电话"},
+                                                           {"日期": "2024-04-01", "说明": "补充附件"}]))
+    cat, problems = project.check()
+    assert not problems
+    assert [(str(r.date), r.note) for r in cat.items[0].revisions] == [("2024-04-01", "补充附件"),
+                                                                      ("2024-05-02", "更正附件联系电话")]
+
+
+@pytest.mark.parametrize("value, code", [
+    ([{"日期": "2024年5月2日", "说明": "更正"}], "date-format"),
+    ([{"日期": "2024-05-02"}], "missing-field"),
+    ([{"日期": "2024-05-02", "说明": "更正", "作者": "张三"}], "unknown-key"),
+    ([{"日期": "2027-01-01", "说明": "更正"}], "date-future"),
+    ("2024-05-02 更正", "wrong-type"),
+])
+def test_bad_revisions(project, value, code):
+    project.item("qtwj/2024/00001.md", good_item(修订记录=value))
+    found = project.problems(code)
+    assert found and found[0].field == "修订记录" and found[0].line == 12
+
+
+def test_former_index_no_may_not_be_in_use_or_twice(project):
+    project.item("qtwj/2024/00001.md", good_item(1, 曾用索引号=[f"{CODE}/2024-00002"]))
+    project.item("qtwj/2024/00002.md", good_item(2))
+    found = project.problems("former-index-clash")
+    assert len(found) == 1 and "00002.md" in found[0].message and found[0].field == "曾用索引号"
+    project.item("qtwj/2024/00001.md", good_item(1))
+    project.item("qtwj/2024/00002.md", good_item(2, 曾用索引号=[f"{CODE}/2024-00009"]))
+    project.item("qtwj/2024/00003.md", good_item(3, 曾用索引号=[f"{CODE}/2024-00009"]))
+    found = project.problems("former-index-clash")
+    assert [p.file for p in found] == ["catalogue/items/qtwj/2024/00003.md"] and "00002.md" in found[0].message
+
+
+def test_retired_index_no_is_refused(project):
+    site = project.root / "catalogue" / "site.yml"
+    site.write_text(site.read_text() + f"已停用索引号:\n  - {CODE}/2024-00001\n")
+    project.item("qtwj/2024/00001.md", good_item(1))
+    found = project.problems("index-retired")
+    assert found and found[0].field == "索引号"
+
+
+def test_placeholder_blocks_publishing_and_points_at_line(project):
+    project.item("qtwj/2024/00001.md", good_item(内容概述="【待填写：内容概述】"), body="各单位：\n\n【待填写：正文】\n")
+    found = project.problems("placeholder")
+    assert {(p.field, p.line) for p in found} == {("内容概述", 11), (None, 16)}
+    assert all(p.severity == "error" for p in found)

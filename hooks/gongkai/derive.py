@@ -69,7 +69,9 @@ def derive(cat: Catalogue) -> Indexes:
         if item.topic_top:
             by_topic[topic_slug[item.topic_top]].append(item)
         for rel in item.relations:
-            target = by_index[rel.index_no]
+            target = by_index.get(rel.index_no)
+            if target is None:                     # scheduled: linked once it is published
+                continue
             outgoing[item.index_no].append(Link(target, rel.relation))
             incoming[target.index_no].append(Link(item, rel.relation))
     validity = {i.index_no: effective_validity(i, cat.today) for i in cat.items}

@@ -32,7 +32,6 @@ SHARD_TARGET = 16 * 1024       # aim for posting shards of about this many bytes
 TEXT_LIMIT = 20000             # characters of text kept per document for excerpts and checks
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN_RUN = re.compile(rf"[{CJK}]+|[a-z0-9]+")
 _DOC_NO = re.compile(r"^(.*?)[〔\[(【]\s*(\d{2}|\d{4})\s*[〕\])】]\s*第?\s*0*(\d+)\s*号?$")
 _INDEX_SERIAL = re.compile(r"(\d{4})(?:\d{2})?-(\d{3,8})$")
 
@@ -42,15 +41,16 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+_BIGRAM = re.compile(rf"(?=([{CJK}]{{2}}))")
+_UNIGRAM = re.compile(rf"[{CJK}]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def tokens(text: str) -> set[str]:
     """Index tokens of normalized text: CJK characters and bigrams, '#'+word."""
-    out: set[str] = set()
-    for run in _TOKEN_RUN.findall(text):
-        if run[0].isascii():
-            out.add("#" + run)
-        else:
-            out.update(run)
-            out.update(a + b for a, b in zip(run, run[1:]))
+    out = set(_BIGRAM.findall(text))
+    out.update(_UNIGRAM.findall(text))
+    out.update("#" + w for w in set(_WORD.findall(text)))
     return out
 
 

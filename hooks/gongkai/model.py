@@ -27,6 +27,12 @@ class Relation:
 
 
 @dataclass
+class Revision:
+    date: date
+    note: str          # what changed and why
+
+
+@dataclass
 class Item:
     index_no: str
     slug: str
@@ -57,6 +63,11 @@ class Item:
     relations: list[Relation] = field(default_factory=list)
     policy_phone: str | None = None
     report_year: int | None = None
+    standard_rows: list[str] = field(default_factory=list)   # 标准目录事项 it fulfils
+    pii_allowed: list[str] = field(default_factory=list)     # 个人信息例外
+    pii_reason: str | None = None
+    revisions: list[Revision] = field(default_factory=list)       # 修订记录, oldest first
+    former_index_nos: list[str] = field(default_factory=list)     # 曾用索引号: old addresses redirect here
     mtime_ns: int = 0
 
     @property
@@ -140,6 +151,7 @@ class Site:
     label_statutory: str
     label_reports: str
     label_apply: str
+    retired_index_nos: list[str] = field(default_factory=list)    # 已停用索引号: never assigned again
 
 
 @dataclass
@@ -152,6 +164,7 @@ class Catalogue:
     root: Path
     today: date
     updated: dict[str, date] = field(default_factory=dict)   # rel path → last change
+    scheduled: list[Item] = field(default_factory=list)      # 发布日期 after today: held back until then
 
     def column_list(self) -> list[Column]:
         return [c for top in self.columns for c in top.walk()]
@@ -168,6 +181,7 @@ def _item(rec: dict) -> Item:
     fields = {k: v for k, v in rec.items() if k in Item.__dataclass_fields__}
     fields["attachments"] = [Attachment(a["path"], a["title"], a["size"], a["src"]) for a in rec["attachments"]]
     fields["relations"] = [Relation(r["index_no"], r["relation"]) for r in rec["relations"]]
+    fields["revisions"] = [Revision(r["date"], r["note"]) for r in rec["revisions"]]
     return Item(**fields)
 
 
@@ -178,4 +192,5 @@ def build(valid: Validated, root: Path, today: date) -> Catalogue:
     site = Site(**s)
     items = sorted((_item(r) for r in valid.items), key=lambda i: (i.date_published, i.index_no), reverse=True)
     return Catalogue(site, [_column(n, None) for n in valid.columns],
-                     [Topic(**t) for t in valid.topics], items, valid.pages, root, today, valid.updated)
+                     [Topic(**t) for t in valid.topics], [i for i in items if i.date_published <= today],
+                     valid.pages, root, today, valid.updated, [i for i in items if i.date_published > today])

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import derive, index, load, model, render, validate
-from .problems import ERROR, InputError, Problem
+from . import checks, derive, index, inspection_report, load, model, render, report, settings, validate
+from .problems import ERROR, InputError, Problem, errors
 
 
 def today() -> date:
@@ -16,7 +16,7 @@ def today() -> date:
     return date.fromisoformat(fixed) if fixed else date.today()
 
 
-def check(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
+def _model(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
     """load → validate → model. Returns the catalogue only when there is no error."""
     on_date = on_date or today()
     inputs = load.load_project(root)
@@ -24,6 +24,25 @@ def check(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | No
     if any(p.severity == ERROR for p in valid.problems):
         return None, valid.problems
     return model.build(valid, inputs.root, on_date), valid.problems
+
+
+def check(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
+    """load → validate → model → annual reports. Returns the catalogue only when there is no error
+    (a 年报 table that breaks its identities is an error)."""
+    cat, problems = _model(root, on_date)
+    if cat is None:
+        return None, problems
+    found = report.build(cat).problems
+    return (None if errors(found) else cat), problems + found
+
+
+def annual_reports(root: Path, on_date: date | None = None) -> tuple[model.Catalogue, report.Reports]:
+    """The catalogue and its annual reports, also when the reports have errors (spreadsheet commands).
+    Raises InputError when the catalogue itself has errors."""
+    cat, problems = _model(root, on_date)
+    if cat is None:
+        raise InputError(problems)
+    return cat, report.build(cat)
 
 
 def catalogue(root: Path, on_date: date | None = None) -> tuple[model.Catalogue, derive.Indexes, list[Problem]]:
@@ -35,17 +54,50 @@ def catalogue(root: Path, on_date: date | None = None) -> tuple[model.Catalogue,
 
 
 @dataclass
+class Inspected:
+    catalogue: model.Catalogue | None
+    indexes: derive.Indexes | None
+    settings: settings.Settings | None
+    inspection: checks.Inspection      # its findings include every validation problem
+
+
+def inspect(root: Path, on_date: date | None = None) -> Inspected:
+    """load → validate → model → derive → inspection. Never raises for staff input."""
+    root, on_date = Path(root).resolve(), on_date or today()
+    cat, problems = check(root, on_date)
+    if cat is None:
+        return Inspected(None, None, None, checks.failed(on_date, problems))
+    idx = derive.derive(cat)
+    conf, found = settings.load_settings(root, cat)
+    if errors(found):
+        return Inspected(cat, idx, None, checks.failed(on_date, problems + found))
+    ins = checks.inspect(cat, idx, conf, checks.entry_dates(root))
+    ins.findings[:0] = problems + found
+    return Inspected(cat, idx, conf, ins)
+
+
+@dataclass
 class Result:
     catalogue: model.Catalogue
     indexes: derive.Indexes
     output: render.Output
     problems: list[Problem]
     search: dict[str, bytes]          # search index files, by path under search/
+    inspection: checks.Inspection | None = None
 
 
-def build(root: Path, on_date: date | None = None) -> Result:
-    """load → validate → model → derive → render → index. Raises InputError on staff errors."""
+def build(root: Path, on_date: date | None = None, base_url: str = "", report_dir: Path | None = None) -> Result:
+    """load → validate → model → derive → inspection → render → index.
+    Raises InputError on staff errors and inspection errors (nothing is published);
+    writes the inspection report to report_dir first, when given."""
     root = Path(root).resolve()
-    cat, idx, problems = catalogue(root, on_date)
-    out = render.render(cat, idx, [root / "overrides" / "gongkai"])
-    return Result(cat, idx, out, problems + out.problems, index.build(out.search_docs))
+    done = inspect(root, on_date)
+    if report_dir is not None:
+        inspection_report.write(report_dir, done.inspection)
+    if errors(done.inspection.findings):
+        raise InputError(done.inspection.findings)
+    cat, idx = done.catalogue, done.indexes
+    out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
+                        report.build(cat, calendar=done.settings.calendar))
+    return Result(cat, idx, out, done.inspection.findings + out.problems, index.build(out.search_docs),
+                  done.inspection)

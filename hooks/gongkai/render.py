@@ -20,11 +20,12 @@ import markdown as md
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import appform, feeds, flowchart, schema
+from . import appform, charts, feeds, flowchart, report, schema
 from .derive import Indexes, pages_of
 from .model import Catalogue, Column, Item
 from .problems import Problem
 from .settings import Settings
+from .validate import slug_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 MD_EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists", "admonition", "footnotes"]
@@ -40,6 +41,7 @@ HOME, GUIDE, RULES, STATUTORY, CATALOGUE, APPLY, APPLY_FORM, SEARCH = (
 FORM_DOCX = "ysqgk/政府信息公开申请表.docx"
 OPEN_JSON, OPEN_CSV, FEED = "catalogue.json", "catalogue.csv", "feed.xml"
 FLOW_SVG = "ysqgk/办理流程图.svg"
+STANDARD = "bzml/"                     # 基层政务公开标准目录, when catalogue/standard.yml exists
 SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATALOGUE: "ml.md",
            APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md", SEARCH: "search.md"}
 
@@ -123,9 +125,10 @@ def size_label(n: int) -> str:
 
 class Renderer:
     def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, reports: report.Reports | None = None):
         self.cat, self.idx, self.site = cat, idx, cat.site
         self.settings = settings            # inspection settings: “本期无此类信息” records
+        self.reports = reports or report.Reports({}, {}, [])   # annual reports by year and by 索引号
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""   # public address; "" keeps URLs relative
         self.env = Environment(loader=FileSystemLoader([*(template_dirs or []), TEMPLATES]),
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
@@ -211,8 +214,10 @@ class Renderer:
         return docs
 
     def item_body(self, item: Item, here: str) -> tuple[str, list[Asset]]:
-        """Markdown → HTML; images kept beside the item are copied, links to other item files resolved."""
-        html = self.markdown(item.body)
+        """Markdown → HTML; images kept beside the item are copied, links to other item files resolved.
+        An annual report gets its tables (sections 二–四) between sections 一 and 五."""
+        rep = self.reports.by_index.get(item.index_no)
+        html = self.markdown(rep.markdown if rep else item.body)
         assets: list[Asset] = []
         base = (self.cat.root / item.source).parent
 
@@ -234,11 +239,16 @@ class Renderer:
             return m.group(0)
 
         html = re.sub(r'\b(href|src)="([^"]+)"', fix, html)
+        if rep:
+            html = html.replace(report.TABLES_MARK, self.render(
+                "report/sections.html", here, report=rep, fmt=rep.fmt, charts=charts,
+                computed_block=report.COMPUTED_BLOCK))
+            assets.append(Asset(here + rep.json_name, data=rep.json_bytes()))
         return html, assets
 
     def listing_pages(self, key: str, title: str, items: list[Item], crumbs: list[tuple[str, str]],
                       description: str = "", children: list[Column] | None = None,
-                      show_validity: bool = False, empty_text: str = "", nil=None) -> list[Page]:
+                      show_validity: bool = False, empty_text: str = "", nil=None, extra: str = "") -> list[Page]:
         chunks = pages_of(items, self.site.page_size)
         out = []
         for n, chunk in enumerate(chunks, 1):
@@ -246,7 +256,8 @@ class Renderer:
             pager = [(i, key + (f"{i}/" if i > 1 else "")) for i in range(1, len(chunks) + 1)]
             html = self.render("listing.html", here, title=title, items=chunk, crumbs=crumbs,
                                description=description, children=children or [], page=n, pager=pager,
-                               total=len(items), show_validity=show_validity, empty_text=empty_text, nil=nil)
+                               total=len(items), show_validity=show_validity, empty_text=empty_text, nil=nil,
+                               extra=Markup(extra) if n == 1 else "")
             out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
         return out
 
@@ -255,9 +266,37 @@ class Renderer:
         normative = col.doc_class in ("规范性文件", "规章") or any(
             c.doc_class in ("规范性文件", "规章") for c in col.walk())
         nil = self.settings.nil_for(col.slug, self.cat.today) if self.settings else None
+        reports = [r for r in reversed(self.reports.by_year.values()) if r.item and r.item.column == col.slug]
+        extra = self.render("report/column.html", self.column_url(col), reports=reports,
+                            fmt=reports[0].fmt) if reports else ""
         return self.listing_pages(self.column_url(col), col.name, items, self.crumbs_for(col)[:-1],
                                   col.description, col.children, normative,
-                                  "本栏目暂无公开信息。", nil)
+                                  "本栏目暂无公开信息。", nil, extra)
+
+    def standard_pages(self) -> list[Page]:
+        """基层政务公开标准目录: an overview (an engine page, bzml.md) and one table per 领域 (bulk pages),
+        rows linked to the items that fulfil them."""
+        std = self.settings.standard if self.settings else None
+        if std is None:
+            return []
+        by_row: dict[str, list[Item]] = {}
+        for item in self.cat.items:
+            for key in item.standard_rows:
+                by_row.setdefault(key, []).append(item)
+        title = "基层政务公开标准目录"
+        crumbs = [("首页", HOME), (self.site.label_statutory, STATUTORY)]
+        counts = {a.slug: len({i.index_no for r in a.rows for i in by_row.get(r.key, [])}) for a in std.areas}
+        nil_for = lambda key: self.settings.nil_for_row(key, self.cat.today)  # noqa: E731
+        pages = [Page(STANDARD, title, self.render("standard.html", STANDARD, std=std, area=None, by_row=by_row,
+                                                   crumbs=crumbs, title=title, counts=counts, nil_for=nil_for),
+                      "bzml.md")]
+        for area in std.areas:
+            here = f"{STANDARD}{area.slug}/"
+            name = f"{area.name}领域基层政务公开标准目录"
+            pages.append(Page(here, name, self.render("standard.html", here, std=std, area=area, by_row=by_row,
+                                                      crumbs=crumbs + [(title, STANDARD)], title=name, counts=counts,
+                                                      nil_for=nil_for)))
+        return pages
 
     def browse_pages(self) -> list[Page]:
         out = []
@@ -347,7 +386,8 @@ class Renderer:
         engine = [
             self.engine_page(HOME, "政府信息公开", "home.html"),
             self.handwritten("zhinan.md", GUIDE, site.label_guide, GUIDE_REQUIRED),
-            self.engine_page(STATUTORY, site.label_statutory, "statutory.html"),
+            self.engine_page(STATUTORY, site.label_statutory, "statutory.html",
+                             standard=self.settings.standard if self.settings else None),
             self.engine_page(CATALOGUE, "公开目录", "catalogue.html", export_fields=feeds.EXPORT_FIELDS),
             self.handwritten("ysqgk.md", APPLY, site.label_apply),
             self.engine_page(APPLY_FORM, "政府信息公开申请表", "apply_form.html",
@@ -363,6 +403,9 @@ class Renderer:
         for col in self.cat.column_list():
             bulk += self.column_pages(col)
         bulk += self.browse_pages()
+        standard = self.standard_pages()
+        engine += [p for p in standard if p.source]
+        bulk += [p for p in standard if not p.source]
         assets.append(Asset(FORM_DOCX, data=appform.docx(site)))
         assets.append(Asset(FLOW_SVG, data=flowchart.svg(standalone=True).encode()))
         if site.gov_mark:
@@ -370,6 +413,7 @@ class Renderer:
             assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
         assets += self.exports()
         footer = self.render("footer.html", "@@BASE@@")
+        assets += self.redirects(footer)
         pages = [(p.path, p.title, p.body) for p in engine if p.path in (GUIDE, APPLY)]
         pages += [(re.sub(r"(index)?\.md$", "", name).rstrip("/") + "/", self._h1(text, name), text)
                   for name, text in sorted(self.cat.pages.items()) if name.startswith("zhidu/")]
@@ -377,6 +421,19 @@ class Renderer:
             self.search_docs.append(SearchDoc(path, title, self.page_text(text), "", kind="页面",
                                               filters={"lx": ["页面"]}))
         return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs)
+
+    def redirects(self, footer: str) -> list[Asset]:
+        """A small page at each 曾用索引号's old address that sends the reader to the item's address."""
+        out = []
+        for item in self.cat.items:
+            target = self.item_url(item)
+            for old in item.former_index_nos:
+                here = f"gk/{slug_of(old)}/"
+                html = self.render("redirect.html", here, item=item, old=old, target=relurl(target, here),
+                                   canonical=self.base_url + target if self.base_url else "",
+                                   footer=Markup(footer.replace("@@BASE@@", relurl("", here).rstrip("/"))))
+                out.append(Asset(here + "index.html", data=html.encode()))
+        return out
 
     def exports(self) -> list[Asset]:
         """catalogue.json / catalogue.csv and the Atom feeds."""
@@ -404,5 +461,5 @@ class Renderer:
 
 
 def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
-           settings: Settings | None = None) -> Output:
-    return Renderer(cat, idx, template_dirs, base_url, settings).run()
+           settings: Settings | None = None, reports: report.Reports | None = None) -> Output:
+    return Renderer(cat, idx, template_dirs, base_url, settings, reports).run()

@@ -21,6 +21,8 @@ DISCLOSURE_MODES = ("主动公开", "依申请公开")
 DISCLOSURE_SCOPES = ("面向社会", "面向特定群体")
 # 关系 of a 关联 entry, read as "this item <relation> the target".
 RELATIONS = ("解读", "替代", "废止", "修改", "相关")
+# Personal information the inspection scans published text for.
+PII_KINDS = ("身份证号", "手机号", "银行卡号")
 # How the relation reads on the target's page.
 RELATION_REVERSE = {"解读": "政策解读", "替代": "被替代", "废止": "废止文件",
                     "修改": "修改文件", "相关": "相关文件"}
@@ -32,7 +34,7 @@ RELATION_FORWARD = {"解读": "解读的文件", "替代": "替代的文件", "�
 class Field:
     key: str                  # front-matter key (Chinese)
     name: str                 # code name
-    kind: str                 # text | date | year | enum | list | attachments | relations
+    kind: str                 # text | date | year | enum | list | attachments | relations | revisions
     doc: str                  # what it means, for staff
     required: bool = False
     vocab: tuple[str, ...] = ()
@@ -85,6 +87,23 @@ FIELDS: tuple[Field, ...] = (
           "与其他信息的关联，按索引号引用。每项写“索引号”和“关系”（解读、替代、废止、修改、相关），"
           "意为“本信息 解读/替代/废止/修改 该信息”。只写索引号时关系为“相关”。"),
     Field("政策咨询电话", "policy_phone", "text", "政策咨询电话，显示在标题上方，如 0550-1234567。"),
+    Field("报告年度", "report_year", "year",
+          "政府信息公开工作年度报告所报告的年份（只用于“年报”类栏目）。填写后，年报的表二、表三、表四由系统"
+          "按 catalogue/reports/ 中的数据和公开目录生成。", example="2025"),
+    Field("标准目录事项", "standard_rows", "list",
+          "本信息落实的基层政务公开标准目录事项，写作“领域/事项”（见 catalogue/standard.yml 和网站“标准目录”页面）。",
+          example="[重大建设项目/批准结果信息]"),
+    Field("个人信息例外", "pii_allowed", "list",
+          "确需公开的个人信息类型（如依法公示的联系电话）。未声明的身份证号、手机号、银行卡号会阻止发布。"
+          "须同时填写“个人信息例外理由”。", vocab=PII_KINDS),
+    Field("个人信息例外理由", "pii_reason", "text", "公开上述个人信息的法律依据和理由，显示在自查报告中供审核人核对。"),
+    Field("修订记录", "revisions", "revisions",
+          "发布后对本信息的每次更正或修改：每项写“日期”和“说明”（改了什么、为什么），显示在信息页面上。"
+          "废止的文件不删除，改有效性并填废止日期。",
+          example="- {日期: 2026-04-02, 说明: 更正附件2中的联系电话}"),
+    Field("曾用索引号", "former_index_nos", "list",
+          "索引号更正前用过的索引号。旧网址会自动跳转到本信息的新网址，旧号永不再分配。",
+          example="[11349901MB1C2D3E3D/2024-00013]"),
 )
 
 BY_KEY = {f.key: f for f in FIELDS}
@@ -96,6 +115,9 @@ GRID = ("index_no", "topic", "publisher", "date_signed", "doc_no", "date_publish
 # Keys of 附件 and 关联 entries.
 ATTACHMENT_KEYS = {"文件": "path", "标题": "title"}
 RELATION_KEYS = {"索引号": "index_no", "关系": "relation"}
+REVISION_KEYS = {"日期": "date", "说明": "note"}
+# Marks what staff still have to fill in (make new, Word import); an item containing it is not published.
+TODO_MARK = "【待填写"
 
 # Frequent wrong keys mapped to the right one (the nearest-key search covers the rest).
 KEY_HINTS = {
@@ -157,6 +179,9 @@ SITE_FIELDS: tuple[SiteField, ...] = (
     SiteField("索引号格式", "index_pattern", "text",
               "索引号格式，可用 {统一社会信用代码}{YYYY}{YYYYMM}{NNNNN} 等占位符。", required=False,
               default="{统一社会信用代码}/{YYYY}-{NNNNN}"),
+    SiteField("已停用索引号", "retired_index_nos", "list",
+              "用过但已不对应任何信息的索引号（如迁移前旧系统用过的号、撤回的信息）：新建信息不会分配，信息也不得使用。",
+              required=False),
     SiteField("每页条数", "page_size", "int", "目录每页显示的条数。", required=False, default=20),
     SiteField("首页最新条数", "home_latest", "int", "首页“最新公开”显示的条数。", required=False, default=10),
     SiteField("一级栏目名称.指南", "label_guide", "text", "一级栏目名称。", required=False,
@@ -199,13 +224,18 @@ def json_schema() -> dict:
         elif f.kind == "enum":
             p.update(type="string", enum=list(f.vocab))
         elif f.kind == "list":
-            p.update(type="array", items={"type": "string"})
+            p.update(type="array", items={"type": "string", **({"enum": list(f.vocab)} if f.vocab else {})})
         elif f.kind == "year":
             p.update(type="integer", minimum=1949, maximum=2100)
         elif f.kind == "attachments":
             p.update(type="array", items={"type": "object", "required": ["文件"],
                                           "properties": {"文件": {"type": "string"},
                                                          "标题": {"type": "string"}}})
+        elif f.kind == "revisions":
+            p.update(type="array", items={"type": "object", "required": ["日期", "说明"], "additionalProperties": False,
+                                          "properties": {"日期": {"type": "string", "format": "date",
+                                                                "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                                                         "说明": {"type": "string", "minLength": 1}}})
         elif f.kind == "relations":
             p.update(type="array", items={"anyOf": [
                 {"type": "string"},

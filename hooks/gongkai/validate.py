@@ -230,12 +230,19 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
             if not isinstance(value, bool):
                 problems.append(Problem("site-type", rel, "应填 true 或 false。", **where, hint="如 false。"))
                 continue
+        elif f.kind == "list":
+            if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+                problems.append(Problem("site-type", rel, "应是若干项文字组成的列表。", **where,
+                                        hint="每项一行，写成“  - 文字”。"))
+                continue
+            value = [str(v).strip() for v in value]
         elif f.kind == "channels":
             value = _validate_channels(value, rel, where, problems)
         elif f.kind == "publishers":
             value = _validate_publishers(value, rel, where, problems)
         site[f.name] = value
 
+    site["retired_index_nos"] = site.get("retired_index_nos") or []
     code = site.get("credit_code")
     if isinstance(code, str) and re.match(schema.SITE_BY_PATH["统一社会信用代码"].pattern, code) \
             and not credit_code_ok(code):
@@ -440,7 +447,7 @@ class _ItemChecker:
                 if f.required:
                     add("missing-field", f.key, f"缺少必填字段（{f.doc}）。",
                         f"增加一行“{f.key}: {f.example or '……'}”。", line=2)
-                rec[f.name] = f.default if f.kind not in ("list", "attachments", "relations") else []
+                rec[f.name] = f.default if f.kind not in ("list", "attachments", "relations", "revisions") else []
                 continue
             rec[f.name] = self.coerce(f, value, add)
 
@@ -500,6 +507,8 @@ class _ItemChecker:
             return self.attachments(value, add)
         if f.kind == "relations":
             return self.relations(value, add)
+        if f.kind == "revisions":
+            return self.revisions(value, add)
         raise AssertionError(f.kind)
 
     def attachments(self, value, add):
@@ -543,7 +552,49 @@ class _ItemChecker:
             out.append({"index_no": entry["索引号"].strip(), "relation": relation})
         return out
 
+    def revisions(self, value, add):
+        example = "每项一行：“  - {日期: 2026-04-02, 说明: 更正附件2中的联系电话}”。"
+        if not isinstance(value, list):
+            add("wrong-type", "修订记录", f"应是列表，现在写成了{_type_name(value)}。", example)
+            return []
+        out = []
+        for i, entry in enumerate(value, 1):
+            if not isinstance(entry, dict):
+                add("wrong-type", "修订记录", f"第{i}项应写“日期”和“说明”。", example)
+                continue
+            for key in set(entry) - set(schema.REVISION_KEYS):
+                add("unknown-key", "修订记录", f"第{i}项中的“{key}”不是可用的项。", "修订记录每项只写“日期”和“说明”。")
+            when, reason = parse_date(entry.get("日期", ""))
+            note = str(entry.get("说明") or "").strip()
+            if reason:
+                add("date-format", "修订记录", f"第{i}项的日期“{entry.get('日期', '')}”无法识别：{reason}。", example)
+            elif when > self.today:
+                add("date-future", "修订记录", f"第{i}项的日期 {when} 晚于今天（{self.today}）。", "填写实际修改的日期。")
+            if not note:
+                add("missing-field", "修订记录", f"第{i}项缺少“说明”。", "写明改了什么、为什么改。")
+            if when and note and not reason:
+                out.append({"date": when, "note": note})
+        return sorted(out, key=lambda r: r["date"])
+
+    def placeholders(self, src: Source, add) -> None:
+        """Text left for staff to fill by make new or the Word import blocks publishing."""
+        def has_mark(value) -> bool:
+            if isinstance(value, dict):
+                return any(has_mark(v) for v in value.values())
+            if isinstance(value, list):
+                return any(has_mark(v) for v in value)
+            return isinstance(value, str) and schema.TODO_MARK in value
+        hint = f"把“{schema.TODO_MARK}……】”整体替换为实际内容；不需要的行整行删除。"
+        for key, value in src.meta.items():
+            if has_mark(value):
+                add("placeholder", key, "还有待填写的内容。", hint)
+        for n, line in enumerate(src.body.split("\n")):
+            if schema.TODO_MARK in line:
+                add("placeholder", None, f"正文第{n + 1}行还有待填写的内容：{line.strip()[:40]}", hint,
+                    line=src.body_line + n)
+
     def cross_checks(self, rec: dict, src: Source, add) -> None:
+        self.placeholders(src, add)
         idx = rec.get("index_no")
         if idx:
             m = self.index_re.match(idx)
@@ -551,6 +602,12 @@ class _ItemChecker:
                 add("index-pattern", "索引号", f"“{idx}”不符合本站索引号格式 {self.index_pattern}。",
                     f"按格式填写，如 {self.index_example}。用 make new 新建信息可自动分配索引号。")
             rec["slug"] = slug_of(idx)
+            if idx in self.site.get("retired_index_nos", []):
+                add("index-retired", "索引号", f"“{idx}”已停用（见 catalogue/site.yml“已停用索引号”），不得再使用。",
+                    "用 make new 分配新的索引号。")
+            for old in rec.get("former_index_nos") or []:
+                if old == idx:
+                    add("former-index-self", "曾用索引号", f"“{old}”就是现在的索引号。", "曾用索引号只写更正前的旧号。")
         pub = rec.get("publisher")
         if pub and pub not in self.publishers:
             near = nearest(pub, self.publishers)
@@ -598,8 +655,8 @@ class _ItemChecker:
             add("date-order", which, f"{which} {origin} 晚于发布日期 {published}。",
                 "核对两个日期：信息只能在形成之后发布。")
         if published and published > self.today:
-            add("date-future", "发布日期", f"{published} 晚于今天（{self.today}）。",
-                "发布日期填实际公开的日期；尚未公开的信息请不要合并到主分支。")
+            add("date-future", "发布日期", f"{published} 晚于今天（{self.today}）：本次生成不发布，到期后的每日生成自动发布。",
+                "确认这是定时发布；要立即公开的，把发布日期改为实际公开的日期。", severity=WARNING)
         for key, name in (("废止日期", "date_repealed"), ("失效日期", "date_expires")):
             when = rec.get(name)
             if when and signed and when < signed:
@@ -689,6 +746,7 @@ def validate_items(sources: list[Source], site: dict, tree: list[dict], topics: 
                                     "修改其中一个索引号。", line, "索引号"))
             bad.add(rec["source"])
         slugs[rec["slug"]] = rec
+    _former_numbers(records, seen, slugs, by_source, problems, bad)
     written = {str(s.meta.get("索引号", "")).strip() for s in sources}
     for rec in records:
         for rel in rec["relations"]:
@@ -705,6 +763,29 @@ def validate_items(sources: list[Source], site: dict, tree: list[dict], topics: 
                                         by_source[rec["source"]].key_lines.get("关联"), "关联"))
                 bad.add(rec["source"])
     return [r for r in records if r["source"] not in bad], problems
+
+
+def _former_numbers(records, seen, slugs, by_source, problems, bad) -> None:
+    """A former 索引号 keeps its old address as a redirect: it may belong to one item only and
+    may not be, or share an address with, any current 索引号."""
+    owner: dict[str, dict] = {}
+    for rec in records:
+        line = by_source[rec["source"]].key_lines.get("曾用索引号")
+        for old in rec.get("former_index_nos") or []:
+            if old == rec["index_no"]:
+                continue
+            clash = seen.get(old) or slugs.get(slug_of(old))
+            other = owner.get(old) or owner.get("slug:" + slug_of(old))
+            if clash is not None and clash is not rec:
+                what = f"是 {clash['source']} 正在使用的索引号“{clash['index_no']}”（或与它网址相同）"
+            elif other is not None and other is not rec:
+                what = f"也写在 {other['source']} 的曾用索引号中"
+            else:
+                owner[old] = owner["slug:" + slug_of(old)] = rec
+                continue
+            problems.append(Problem("former-index-clash", rec["source"], f"曾用索引号“{old}”{what}。",
+                                    "旧号只能跳转到一条信息：核对是否抄错，删除多余的一处。", line, "曾用索引号"))
+            bad.add(rec["source"])
 
 
 def validate(inputs: Inputs, today: date) -> Validated:

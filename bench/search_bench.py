@@ -1,0 +1,223 @@
+"""Search benchmark (not a test): build N synthetic items, then measure in
+Debian's chromium the gongkai index against Pagefind 1.5.2 on the same pages.
+
+    .venv/bin/python bench/search_bench.py 10000 [--pagefind] [--out bench/results-search-10k.md]
+
+Reports: stage times and peak memory of the build, index size and file
+count, per query the latency (ms, from submitting the query to the first
+results on screen, cold cache), bytes of index data fetched, recall and
+precision against the truth (every document whose text contains the query
+verbatim); with --pagefind the same queries through Pagefind's own JS API.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from generate import generate  # noqa: E402
+
+QUERIES = {
+    "common": ["关于", "工作", "示例县", "县人民政府", "安全", "通知"],
+    "medium": ["营商环境", "高标准农田", "住房公积金", "最低生活保障", "食品安全监督抽检", "防汛抗旱"],
+    "rare": ["城东产业园区", "秸秆综合利用", "托育服务", "梅山乡"],
+    "phrase": ["\"河长制\"", "\"进一步加强安全生产\""],
+    "mixed": ["2024 财政预算", "2023年 防汛", "青山镇 乡村振兴衔接资金"],
+    "absent": ["qqqzzz", "财政 qqqzzz", "霍政办"],
+}
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]")
+
+
+def squash(text: str) -> str:
+    return "".join(CJK.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def terms(q: str) -> list[str]:
+    return [squash(t) for pair in re.findall(r'"([^"]*)"|(\S+)', q) for t in pair if t and squash(t)]
+
+
+def build(project: Path, site: Path) -> dict:
+    from gongkai import derive, index, pipeline, render
+    os.environ["GONGKAI_TODAY"] = "2026-11-28"
+    figures = {}
+    t = time.perf_counter()
+    cat, problems = pipeline.check(project)
+    figures["load+validate+model s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    idx = derive.derive(cat)
+    figures["derive s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    out = render.render(cat, idx, [])
+    figures["render s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    files = index.build(out.search_docs)
+    figures["index s"] = time.perf_counter() - t
+    figures["peak RSS MB (in-process stages)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["index files"] = len(files)
+    figures["index MB"] = sum(len(v) for v in files.values()) / 1e6
+    figures["posting shards"] = json.loads(files["manifest.json"])["shards"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1")
+    t = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=project, env=env,
+                         capture_output=True, text=True)
+    figures["full mkdocs build s"] = time.perf_counter() - t
+    if run.returncode:
+        raise SystemExit(run.stderr[-4000:])
+    return figures
+
+
+def pagefind_index(site: Path) -> dict:
+    code = ("import asyncio,resource,sys\nfrom pagefind.index import PagefindIndex, IndexConfig\n"
+            "async def main():\n"
+            "    async with PagefindIndex(IndexConfig(output_path=sys.argv[2])) as ix:\n"
+            "        await ix.add_directory(sys.argv[1], glob='gk/**/*.html')\n"
+            "asyncio.run(main())\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    t = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", code, str(site), str(site / "pagefind")], capture_output=True,
+                         text=True)
+    if run.returncode:
+        raise SystemExit(run.stderr[-3000:])
+    return {"pagefind index s": time.perf_counter() - t,
+            "pagefind peak RSS MB": int(run.stdout.split()[-1]) / 1024,
+            "pagefind MB": sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()) / 1e6}
+
+
+PF_PAGE = """<!doctype html><meta charset="utf-8"><title>pf</title><script type="module">
+const pf = await import("./pagefind/pagefind.js"); await pf.init();
+window.pfSearch = async (q) => { const t0 = performance.now(); const r = await pf.search(q);
+  const ms = performance.now() - t0; const data = await Promise.all(r.results.map(x => x.data()));
+  return {ms, urls: data.map(d => d.url)}; };
+window.pfReady = true;</script>"""
+
+
+def measure(site: Path, with_pagefind: bool) -> list[dict]:
+    from conftest import CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    docs = []
+    for path in sorted((site / "search/d").glob("*.json"), key=lambda p: int(p.stem)):
+        for row in json.loads(path.read_text()):
+            docs.append((row[0], squash(" ".join(row[1:6]) + " " + row[10]), row[7]))
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        if with_pagefind:
+            (site / "pfbench.html").write_text(PF_PAGE)
+        for group, queries in QUERIES.items():
+            for q in queries:
+                ts = terms(q)
+                want = {u for u, hay, _ in docs if ts and all(t in hay for t in ts)}
+                ctx = browser.new_context()
+                pg = ctx.new_page()
+                pg.goto(base + "search/")
+                pg.wait_for_function("window.gkSearch !== undefined")
+                pg.evaluate("performance.clearResourceTimings()")
+                pg.fill("#gk-search-q", q)
+                pg.press("#gk-search-q", "Enter")
+                pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
+                ms = int(pg.get_attribute("#gk-search", "data-gk-ms"))
+                fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
+                                      ".reduce((s, e) => s + e.transferSize, 0)")
+                candidates = pg.evaluate("q => gkSearch.candidates(q)", q)
+                got = set(pg.evaluate("q => gkSearch.urls(q)", q))
+                row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(fetched / 1024, 1),
+                       "candidates": candidates, "recall": len(got & want) / len(want) if want else float(not got),
+                       "precision": len(got & want) / len(got) if got else float(not want)}
+                ctx.close()
+                if with_pagefind:
+                    ctx = browser.new_context()
+                    pg = ctx.new_page()
+                    pg.goto(base + "pfbench.html")
+                    pg.wait_for_function("window.pfReady === true")
+                    res = pg.evaluate("q => pfSearch(q)", q)
+                    items = {u for u, _, kind in docs if kind == "信息"}
+                    want_items = want & items
+                    pf = {re.sub(r"index\.html$", "", u.lstrip("/")) for u in res["urls"]}
+                    row.update({"pf ms": int(res["ms"]), "pf results": len(pf),
+                                "pf recall": len(pf & want_items) / len(want_items) if want_items else float(not pf),
+                                "pf precision": len(pf & want_items) / len(pf) if pf else float(not want_items)})
+                    ctx.close()
+                rows.append(row)
+        browser.close()
+    server.shutdown()
+    return rows
+
+
+def report(n: int, figures: dict, rows: list[dict]) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    out = [f"# Search benchmark: {n} synthetic items", "",
+           f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+           f"chromium headless, files served by Python's http.server on localhost (no compression). "
+           f"Generated by `bench/search_bench.py {n}{' --pagefind' if 'pf ms' in rows[0] else ''}`.", "",
+           "| figure | value |", "|---|---|"]
+    out += [f"| {k} | {v:.2f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in figures.items()]
+    keys = list(rows[0])
+    out += ["", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    for r in rows:
+        out.append("| " + " | ".join(f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k]) for k in keys) + " |")
+
+    def total(prefix):
+        tp = sum(r["truth"] * r[prefix + "recall"] for r in rows)
+        return tp
+    rec = [r["recall"] for r in rows]
+    prec = [r["precision"] for r in rows]
+    out += ["", f"gongkai: mean recall {sum(rec) / len(rec):.3f}, mean precision {sum(prec) / len(prec):.3f}, "
+            f"max latency {max(r['ms'] for r in rows)} ms, max first-query index data {max(r['KB'] for r in rows)} KB."]
+    if "pf ms" in rows[0]:
+        prec2 = [r["pf precision"] for r in rows]
+        rec2 = [r["pf recall"] for r in rows]
+        out.append(f"Pagefind 1.5.2: mean recall {sum(rec2) / len(rec2):.3f}, mean precision "
+                   f"{sum(prec2) / len(prec2):.3f}, max search() time {max(r['pf ms'] for r in rows)} ms.")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", type=int)
+    ap.add_argument("--work", default="/tmp/gongkai-bench")
+    ap.add_argument("--pagefind", action="store_true")
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    work = Path(args.work)
+    project, site = work / f"project-{args.n}", work / f"site-{args.n}"
+    t = time.perf_counter()
+    generate(args.n, project)
+    figures = {"generate s": time.perf_counter() - t}
+    figures.update(build(project, site))
+    if args.pagefind:
+        figures.update(pagefind_index(site))
+    rows = measure(site, args.pagefind)
+    text = report(args.n, figures, rows)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Checks on the BUILT site: every internal link, anchor and attachment resolves,
+no link assumes the domain root (the site must work under a sub-path), and the
+identity footer is on every page. External links are listed for a scheduled
+check, never fetched: the build makes no network request.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .checks import Finding
+from .problems import ERROR, WARNING
+
+R_LINKS = "检查指标“链接可用性”；条例第二十四条：信息检索、查阅、下载"
+R_SUBPATH = "《政府网站发展指引》：网站可嵌入上级门户的子路径，站内链接须为相对链接"
+R_FOOTER = "《政府网站发展指引》（国办发〔2017〕47号）：全站页面底部列明网站标识码、ICP备案号等"
+_TAG = re.compile(r"<(a|link|img|script|iframe|source|object|embed|area|video|audio|track|form)\b([^>]*)>", re.I)
+_ATTR = re.compile(r"\b(href|src|data|poster|action)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
+_ID = re.compile(r"\b(?:id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
+_SKIP = ("mailto:", "tel:", "data:", "javascript:", "about:", "blob:")
+
+
+@dataclass
+class LinkReport:
+    findings: list[Finding] = field(default_factory=list)
+    external: list[tuple[str, str]] = field(default_factory=list)     # (first page [and count], URL), one per URL
+    pages: int = 0
+    links: int = 0
+
+
+def page_sources(items, engine_pages) -> dict[str, str]:
+    """Built directory URL → the file staff edit to change that page."""
+    out = {f"gk/{i.slug}/": i.source for i in items}
+    out.update({p.path: f"content/{p.source}" for p in engine_pages if p.source})
+    return out
+
+
+def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: str = "",
+               footer: tuple[str, ...] = ()) -> LinkReport:
+    """Scan every HTML file under site_dir. `footer`: texts every page must contain."""
+    site_dir = Path(site_dir)
+    sources = sources or {}
+    report = LinkReport()
+    ids: dict[Path, set[str]] = {}
+    base = site_url.rstrip("/") + "/" if site_url else None
+    base_path = urlsplit(base).path if base else ""
+    external: dict[str, list[str]] = {}           # URL → pages linking to it
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            ids[path] = {a or b for a, b in _ID.findall(text)}
+        return ids[path]
+
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        page_dir = posixpath.dirname(rel)
+        page_url = (page_dir + "/") if rel.endswith("index.html") and page_dir else ("" if rel == "index.html" else rel)
+        source = sources.get(page_url)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        report.pages += 1
+        problems: dict[tuple[str, str], str] = {}
+        is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose
+        for tag in _TAG.finditer(text):
+            for name, dq, sq in _ATTR.findall(tag.group(2)):
+                url = (dq if dq or not sq else sq).strip()
+                if not url or url.lower().startswith(_SKIP):
+                    continue
+                report.links += 1
+                parts = urlsplit(url)
+                if parts.scheme or url.startswith("//"):
+                    if base and url.startswith(base):
+                        continue                 # canonical and feed links to the site's own public address
+                    external.setdefault(url, []).append(rel)
+                    continue
+                if url.startswith("/"):
+                    if not (is404 and base_path and url.startswith(base_path)):
+                        problems[("link-absolute", url)] = f"链接“{url}”以 / 开头，网站放在子路径下（如 /zwgk/）时会失效。"
+                        continue
+                    target_rel = posixpath.normpath(unquote(parts.path[len(base_path):]) or ".")
+                elif parts.path:
+                    target_rel = posixpath.normpath(posixpath.join(page_dir, unquote(parts.path)))
+                else:
+                    target_rel = rel
+                if target_rel.startswith(".."):
+                    problems[("link-broken", url)] = f"链接“{url}”指向网站目录之外。"
+                    continue
+                target = site_dir / target_rel
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.is_file():
+                    problems[("link-broken", url)] = f"链接“{url}”指向的页面或文件不存在。"
+                    continue
+                frag = unquote(parts.fragment)
+                if frag and target.suffix == ".html" and frag not in anchors(target):
+                    problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+        for (code, url), message in problems.items():
+            report.findings.append(Finding(
+                code, source or f"site/{rel}", message + f"（页面 {rel}）",
+                "改正链接地址或补上目标文件；站内链接请写相对路径。", None, None,
+                WARNING if is404 and code == "link-anchor" else ERROR, page_url or rel,
+                R_SUBPATH if code == "link-absolute" else R_LINKS))
+        missing = [t for t in footer if t not in text]
+        if missing and "<html" in text[:500].lower():
+            report.findings.append(Finding(
+                "footer-missing", f"site/{rel}", f"页面底部缺少“{'”“'.join(missing)}”。",
+                "检查主题覆盖（overrides/）中的页脚模板；嵌入上级门户且由门户显示页脚的，在 catalogue/site.yml 中设"
+                "“页脚由门户提供: true”。", None, None, ERROR, rel, R_FOOTER))
+    report.external = [(pages[0] + (f" 等{len(pages)}个页面" if len(pages) > 1 else ""), url)
+                       for url, pages in external.items()]
+    return report

@@ -1,0 +1,63 @@
+"""linkcheck: links, anchors and attachments of the BUILT site; external links listed, never fetched."""
+from pathlib import Path
+
+from conftest import good_item, mkdocs_build
+from gongkai.linkcheck import check_site
+
+FOOTER = '<footer>网站标识码：3499010001 皖ICP备19000001号</footer>'
+
+
+def page(site: Path, rel: str, body: str, footer: str = FOOTER) -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><head></head><body>{body}{footer}</body></html>")
+
+
+def test_links_anchors_attachments_and_external(tmp_path):
+    site = tmp_path / "site"
+    page(site, "index.html", '<a href="gk/a/">条目</a><a href="gk/a/#att">附件区</a><a href="zhinan/#gk-contact">联系</a>'
+                             '<a href="https://beian.miit.gov.cn/">备案</a><link rel="canonical" href="https://www.example.gov.cn/zwgk/">'
+                             '<a href="mailto:zwgk@example.gov.cn">信箱</a><a href="tel:0550-6021234">电话</a>')
+    page(site, "gk/a/index.html", '<h2 id="att">附件</h2><a href="%E9%99%84%E4%BB%B6.pdf" download>附件</a>'
+                                  '<a href="../../lm/x/">栏目</a><img src="../../assets/logo.svg">'
+                                  '<a href="../b/">不存在</a><a href="../../zhinan/#nope">锚点</a><a href="/zwgk/gk/a/">根路径</a>')
+    (site / "gk/a/附件.pdf").write_bytes(b"%PDF-1.4\n")
+    page(site, "zhinan/index.html", '<h2 id="gk-contact">联系我们</h2>')
+    page(site, "lm/x/index.html", '<a href="../../gk/a/">条目</a>', footer="")
+    (site / "assets").mkdir()
+    (site / "assets/logo.svg").write_text("<svg/>")
+    report = check_site(site, {"gk/a/": "catalogue/items/qtwj/2024/00001.md"}, "https://www.example.gov.cn/zwgk/",
+                        ("3499010001", "皖ICP备19000001号"))
+    found = sorted((f.code, f.file) for f in report.findings)
+    assert found == [("footer-missing", "site/lm/x/index.html"),
+                     ("link-absolute", "catalogue/items/qtwj/2024/00001.md"),
+                     ("link-anchor", "catalogue/items/qtwj/2024/00001.md"),
+                     ("link-broken", "catalogue/items/qtwj/2024/00001.md")]
+    broken = next(f for f in report.findings if f.code == "link-broken")
+    assert "../b/" in broken.message and "gk/a/index.html" in broken.message and broken.severity == "error"
+    assert report.external == [("index.html", "https://beian.miit.gov.cn/")]     # listed, canonical skipped
+    assert report.pages == 4
+
+
+def test_footer_check_off_when_the_portal_provides_it(tmp_path):
+    page(tmp_path, "index.html", "<p>嵌入门户</p>", footer="")
+    assert not check_site(tmp_path, footer=()).findings
+
+
+def test_broken_link_in_a_content_page_fails_the_build(project, tmp_path):
+    project.item("qtwj/2024/00001.md", good_item(1, 2024))
+    guide = project.root / "content/ysqgk.md"
+    guide.write_text(guide.read_text() + '\n<p><a href="../ysqgk/不存在的表格.docx">下载旧版申请表</a></p>\n')
+    result = mkdocs_build(project.root, tmp_path / "out")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "不存在的表格.docx" in result.stderr and "content/ysqgk.md" in result.stderr
+    report = (project.root / "build/inspection/summary.md").read_text()
+    assert "link-broken" in report
+
+
+def test_example_build_links_resolve_and_externals_are_listed(example_site):
+    from conftest import ROOT
+    import json
+    data = json.loads((ROOT / "build/inspection/findings.json").read_text())
+    assert data["summary"]["links_checked"] and not [f for f in data["findings"] if f["code"].startswith("link")]
+    assert any("beian.miit.gov.cn" in link["url"] for link in data["external_links"])
