@@ -33,9 +33,11 @@ report-import: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q tests
 
-## Validate the catalogue only (fast, no rendering); exits non-zero on errors.
+## Validate and self-inspect the catalogue (fast, no rendering), write build/inspection/;
+## exits non-zero on errors. Another project: make check ROOT=tests/fixtures/inspection
+ROOT ?= .
 check: $(STAMP)
-	$(BIN)/python -m gongkai check
+	$(BIN)/python -m gongkai check --root $(ROOT)
 
 ## Preview at http://127.0.0.1:8000/ while editing.
 serve: $(STAMP)

@@ -40,14 +40,17 @@ QUERIES = {
     "absent": ["qqqzzz", "财政 qqqzzz", "霍政办"],
 }
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]")
+WORD = re.compile(r"[a-z0-9]+")
 
 
 def squash(text: str) -> str:
     return "".join(CJK.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def terms(q: str) -> list[str]:
-    return [squash(t) for pair in re.findall(r'"([^"]*)"|(\S+)', q) for t in pair if t and squash(t)]
+def terms(q: str) -> list[tuple[str, set]]:
+    """Each term as (squashed text, its Latin/digit words, which must match whole words)."""
+    raw = [t for pair in re.findall(r'"([^"]*)"|(\S+)', q) for t in pair if t and squash(t)]
+    return [(squash(t), set(WORD.findall(unicodedata.normalize("NFKC", t).lower()))) for t in raw]
 
 
 def build(project: Path, site: Path) -> dict:
@@ -120,9 +123,10 @@ def measure(site: Path, with_pagefind: bool) -> list[dict]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     docs = []
-    for path in sorted((site / "search/d").glob("*.json"), key=lambda p: int(p.stem)):
-        for row in json.loads(path.read_text()):
-            docs.append((row[0], squash(" ".join(row[1:6]) + " " + row[10]), row[7]))
+    for path in (site / "search/d").glob("*/*.json"):
+        row = json.loads(path.read_text())
+        text = " ".join(row[1:6]) + " " + row[10]
+        docs.append((row[0], squash(text), row[7], set(WORD.findall(unicodedata.normalize("NFKC", text).lower()))))
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -131,7 +135,7 @@ def measure(site: Path, with_pagefind: bool) -> list[dict]:
         for group, queries in QUERIES.items():
             for q in queries:
                 ts = terms(q)
-                want = {u for u, hay, _ in docs if ts and all(t in hay for t in ts)}
+                want = {u for u, hay, _, words in docs if ts and all(t in hay and w <= words for t, w in ts)}
                 ctx = browser.new_context()
                 pg = ctx.new_page()
                 pg.goto(base + "search/")
@@ -155,7 +159,7 @@ def measure(site: Path, with_pagefind: bool) -> list[dict]:
                     pg.goto(base + "pfbench.html")
                     pg.wait_for_function("window.pfReady === true")
                     res = pg.evaluate("q => pfSearch(q)", q)
-                    items = {u for u, _, kind in docs if kind == "信息"}
+                    items = {u for u, _, kind, _ in docs if kind == "信息"}
                     want_items = want & items
                     pf = {re.sub(r"index\.html$", "", u.lstrip("/")) for u in res["urls"]}
                     row.update({"pf ms": int(res["ms"]), "pf results": len(pf),

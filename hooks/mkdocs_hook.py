@@ -10,6 +10,7 @@ Porting to another engine means rewriting this file only.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from gongkai import inspection_report, linkcheck, pipeline, write  # noqa: E402
+from gongkai import inspection_report, linkcheck, pipeline, render, write  # noqa: E402
 from gongkai.problems import ERROR, InputError, report  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
@@ -50,7 +51,8 @@ def _nav(entries) -> list:
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     try:
-        result = pipeline.build(root, base_url=config.site_url or "", report_dir=root / REPORT_DIR)
+        result = pipeline.build(root, base_url=config.site_url or "", report_dir=root / REPORT_DIR,
+                                intranet=os.environ.get("GONGKAI_INTRANET") == "1")
     except InputError as exc:
         for line in report(exc.problems).splitlines():
             log.error(line)
@@ -88,6 +90,10 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_content(html, page, config, files):
+    return render.scope_headers(html)        # table headers of handwritten pages get a scope too
+
+
 def on_post_page(html, page, config):
     src = page.file.src_uri
     if _is_shell(src):
@@ -103,7 +109,7 @@ def on_post_build(config):
     log.info(f"gongkai：{len(result.catalogue.items)} 条信息，写入 {stats['pages']} 个页面、{stats['assets']} 个文件。")
     site = result.catalogue.site
     links = linkcheck.check_site(site_dir, linkcheck.page_sources(result.catalogue.items, result.output.engine_pages),
-                                 config.site_url or "", () if site.footer_by_portal else (site.site_code, site.icp))
+                                 config.site_url or "", linkcheck.footer_texts(site))
     ins = result.inspection
     ins.findings += links.findings
     ins.external_links, ins.links_checked = links.external, True
@@ -115,3 +121,7 @@ def on_post_build(config):
         raise Abort(f"网站中有 {len(broken)} 个失效链接或缺少页脚标识的页面。自查报告：{REPORT_DIR}/index.html")
     log.info(f"gongkai：检查了 {links.pages} 个页面的 {links.links} 个链接，外部链接 {len(links.external)} 个"
              f"（列在 {REPORT_DIR}/index.html，需定期检查）。")
+    for asset in result.admin:              # intranet build: form editing, added after the public site's checks
+        write.write_bytes(site_dir / asset.path, asset.data if asset.data is not None else asset.src.read_bytes())
+    if result.admin:
+        log.info("gongkai：内网版，表单编辑在 admin/。")

@@ -139,3 +139,48 @@ def browser():
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+AXE_JS = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe(page) → the violations axe-core (tests/package.json, `npm ci`) finds on the open page:
+    WCAG 2.1 A/AA and axe's best practices. Returns short dicts, easy to read in a failure."""
+    if not AXE_JS.is_file():
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail("axe-core is required: cd tests && npm ci")
+        pytest.skip("axe-core not installed (cd tests && npm ci)")
+
+    def run(page, rules: list[str] | None = None) -> list[dict]:
+        """All WCAG 2.1 A/AA and best-practice rules, or only the named `rules`."""
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
+        return page.evaluate("""only => axe.run(document, {runOnly: only}).then(r =>
+            r.violations.map(v => ({id: v.id, help: v.help,
+                nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' — ' + n.failureSummary)})))""", only)
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_pages(example_site) -> dict[str, str]:
+    """Site paths of representative built pages: the pages the accessibility checks visit."""
+    def first(pattern: str, *needles: str) -> str:
+        for path in sorted(example_site.glob(pattern)):
+            text = path.read_text(encoding="utf-8")
+            if all(n in text for n in needles):
+                return path.parent.relative_to(example_site).as_posix() + "/"
+        raise AssertionError(f"no page {pattern} with {needles}")
+    reports = [p for p in sorted(example_site.glob("gk/*/index.html")) if "gk-report-table" in p.read_text()]
+    assert reports, "the example has no annual report page"
+    return {
+        "home": "",
+        "guide": "zhinan/",
+        "directory": first("lm/*/index.html", 'class="gk-list"', 'rel="next"'),
+        "item": first("gk/*/index.html", "<table", 'class="gk-attachments"'),
+        "report": reports[-1].parent.relative_to(example_site).as_posix() + "/",
+        "search": "search/?q=" + "宅基地",
+    }

@@ -21,7 +21,7 @@ def decode(data: bytes) -> list[int]:
 
 def test_tokens_are_cjk_chars_bigrams_and_words():
     toks = index.tokens(index.normalize("营商环境 ２０２４年ＧＤＰ"))
-    assert {"营商", "商环", "环境", "营", "境", "#2024", "年", "#gdp"} <= toks
+    assert {"营商", "商环", "环境", "营商环", "商环境", "营", "境", "#2024", "年", "#gdp"} <= toks
     assert "境2" not in toks and "#２０２４" not in toks
 
 
@@ -64,9 +64,9 @@ def test_build_writes_shards_store_filters_and_lookups():
     manifest = json.loads(files["manifest.json"])
     assert manifest["count"] == 2 and manifest["lookup_years"] == ["2023", "2024"]
     shard = files[f"p/{index.fnv1a('营商') % manifest['shards']}.bin"]
-    assert "营商".encode() in shard
-    rows = json.loads(files["d/0.json"])
-    assert rows[1][0] == "gk/b/" and "住房公积金" in rows[1][10]
+    assert "营商".encode() in shard and "t营商".encode() in shard
+    row = json.loads(files["d/0/1.json"])
+    assert row[0] == "gk/b/" and "住房公积金" in row[10]
     assert json.loads(files["k/2023.json"])["d"]["2023-12"] == [["示政办", 1]]
     assert json.loads(files["k/2024.json"])["i"]["3"] == [0]
     years = manifest["filters"]["nf"]["values"]

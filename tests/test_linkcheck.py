@@ -61,3 +61,14 @@ def test_example_build_links_resolve_and_externals_are_listed(example_site):
     data = json.loads((ROOT / "build/inspection/findings.json").read_text())
     assert data["summary"]["links_checked"] and not [f for f in data["findings"] if f["code"].startswith("link")]
     assert any("beian.miit.gov.cn" in link["url"] for link in data["external_links"])
+
+
+def test_footer_texts_follow_the_portal_setting():
+    from types import SimpleNamespace
+    from gongkai.linkcheck import footer_texts
+    site = SimpleNamespace(footer_by_portal=False, site_code="3499010001", icp="皖ICP备19000001号",
+                           psb="皖公网安备34990102000001号", sponsor="示例县人民政府办公室", office_phone="0550-6021234")
+    assert footer_texts(site) == ("3499010001", "皖ICP备19000001号", "皖公网安备34990102000001号", "示例县人民政府办公室",
+                                  "0550-6021234")
+    site.footer_by_portal = True
+    assert footer_texts(site) == ("示例县人民政府办公室", "0550-6021234")

@@ -47,3 +47,13 @@ def test_flowchart_svg_is_accessible_and_standalone():
     assert "20个工作日" in svg and "7个工作日" in svg
     import xml.dom.minidom
     xml.dom.minidom.parseString(svg)
+
+
+def test_markdown_table_headers_get_scope():
+    from gongkai.render import scope_headers
+    html = ("<table><thead><tr><th>项目</th><th style=\"text-align: right;\">金额</th></tr></thead>"
+            "<tbody><tr><th>合计</th><td>1</td></tr><tr><td>a</td><td>2</td></tr></tbody></table>"
+            "<table><tr><th scope=\"colgroup\">已有</th></tr></table>")
+    out = scope_headers(html)
+    assert out.count('scope="col"') == 2 and out.count('scope="row"') == 1
+    assert '<th scope="col" style="text-align: right;">金额</th>' in out and 'scope="colgroup">已有' in out

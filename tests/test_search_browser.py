@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]")
+WORD = re.compile(r"[a-z0-9]+")
 QUERIES = ["关于", "示例县", "县人民政府", "营商环境", "宅基地", "规范性文件", "社会救助", "最低生活保障",
            "高标准农田", "政府采购", "统计公报", "应急预案", "\"城乡居民\"", "2024 财政预算", "2025年 统计",
            "税", "防汛", "qqqzzz", "财政 qqqzzz", "住房公积金", "征收", "解读", "GDP"]
@@ -18,21 +19,27 @@ def squash(text: str) -> str:
     return "".join(CJK.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def terms(q: str) -> list[str]:
-    return [squash(t) for t in re.findall(r'"([^"]*)"|(\S+)', q) for t in t if t and squash(t)]
+def terms(q: str) -> list[tuple[str, set]]:
+    """Each term as (squashed text, its Latin/digit words, which must match whole words)."""
+    raw = [t for pair in re.findall(r'"([^"]*)"|(\S+)', q) for t in pair if t and squash(t)]
+    return [(squash(t), set(WORD.findall(unicodedata.normalize("NFKC", t).lower()))) for t in raw]
 
 
 def documents(site: Path) -> list[dict]:
+    """The search document store: what each result's text is."""
     docs = []
-    for path in sorted((site / "search/d").glob("*.json"), key=lambda p: int(p.stem)):
-        for row in json.loads(path.read_text()):
-            docs.append({"url": row[0], "hay": squash(" ".join(row[1:6]) + " " + row[10])})
+    for path in (site / "search/d").glob("*/*.json"):
+        row = json.loads(path.read_text())
+        text = " ".join(row[1:6]) + " " + row[10]
+        docs.append({"url": row[0], "hay": squash(text),
+                     "words": set(WORD.findall(unicodedata.normalize("NFKC", text).lower()))})
     return docs
 
 
 def truth(docs, q):
+    """Documents containing every term verbatim (Latin letters and digits as whole words)."""
     ts = terms(q)
-    return {d["url"] for d in docs if ts and all(t in d["hay"] for t in ts)}
+    return {d["url"] for d in docs if ts and all(t in d["hay"] and w <= d["words"] for t, w in ts)}
 
 
 @pytest.fixture(scope="module")

@@ -255,3 +255,24 @@ def test_placeholder_blocks_publishing_and_points_at_line(project):
     found = project.problems("placeholder")
     assert {(p.field, p.line) for p in found} == {("内容概述", 11), (None, 16)}
     assert all(p.severity == "error" for p in found)
+
+
+def test_future_date_allowed_only_as_scheduled(project):
+    project.item("qtwj/2026/00001.md", good_item(year=2026, 成文日期="2026-11-20", 发布日期="2026-12-01", 定时发布="是"))
+    cat, problems = project.check()
+    assert cat is not None and [p.severity for p in problems if p.code == "date-future"] == ["warning"]
+    assert not cat.items and len(cat.scheduled) == 1
+
+
+def test_image_without_alt_text_is_refused_with_its_line(project):
+    body = "第一段。\n\n![](图1.png)\n\n<img src=\"图2.png\" alt=\"\">\n\n![2024年收支情况柱状图](图3.png)\n<img src='图4.png' alt='示意图'>\n"
+    project.item("qtwj/2024/00001.md", good_item(), body=body)
+    found = project.problems("image-alt")
+    assert [p.message for p in found] == ["正文第4行的图片“图1.png”没有替代文字。", "正文第6行的图片“图2.png”没有替代文字。"]
+    assert found[0].line == found[1].line - 2 and "替代" in found[0].hint
+
+
+def test_former_index_no_with_the_same_address_is_refused(project):
+    project.item("qtwj/2024/00001.md", good_item(1, 曾用索引号=[f"{CODE}-2024-00001"]))
+    found = project.problems("former-index-clash")
+    assert found and "网址相同" in found[0].message

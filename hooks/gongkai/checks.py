@@ -8,6 +8,7 @@ Built-site checks (links, footer) are in linkcheck.py; reports in inspection_rep
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ R_REGISTER = "依申请公开登记表含申请办理信息，不得公开（条
 R_STANDARD = "《关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发〔2019〕54号）：按标准目录公开"
 REPLY_DAYS, EXTENSION_DAYS = 20, 20       # Art. 33
 ITEMS_DIR = "catalogue/items"
+TEXT_CACHE = "build/cache/attachment-text"     # extracted attachment text, keyed by path, size and mtime
 NEWS, NOTICE, POLICY = "动态要闻", "通知公告", "政策文件"
 
 
@@ -124,6 +126,27 @@ def _key_lines(path: Path) -> dict[str, int]:
 
 def field_line(cat: Catalogue, item: Item, key: str) -> int:
     return _key_lines(cat.root / item.source).get(key, 2)
+
+
+def attachment_text(root: Path, path: Path) -> str | None:
+    """extract.text_of with a cache under build/: PDF extraction is slow and files rarely change."""
+    st = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
+    cache = root / TEXT_CACHE / key
+    if cache.with_suffix(".none").exists():
+        return None
+    if cache.with_suffix(".txt").exists():
+        return cache.with_suffix(".txt").read_text(encoding="utf-8")
+    text = extract.text_of(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            cache.with_suffix(".none").touch()
+        else:
+            cache.with_suffix(".txt").write_text(text, encoding="utf-8")
+    except OSError:
+        pass                                      # a read-only checkout: no cache, same result
+    return text
 
 
 def entry_dates(root: Path, rel_dir: str = ITEMS_DIR) -> dict[str, date] | None:
@@ -299,7 +322,8 @@ class Inspector:
                 self.add(code, ERROR, "栏目", f"{what}共{len(found)}个（达到单项否决的{limit}个）：{'、'.join(found)}。",
                          rule, "逐个更新这些栏目，或登记经审核的“本栏目本期无此类信息”声明，使数量降到阈值以下。",
                          "catalogue/columns.yml")
-            rows.append(VetoRow("栏目不更新" + name, f"少于{limit}个", "不通过" if failed else "通过",
+            rows.append(VetoRow("栏目不更新" + name, f"少于{limit}个" if limit else "已在 inspection.yml 中关闭",
+                                "不通过" if failed else ("通过" if limit else "构建时不检查"),
                                 [f"{len(found)}个" + (f"：{'、'.join(found)}" if found else "")]))
         return rows
 
@@ -389,7 +413,7 @@ class Inspector:
                               "在废止它的文件中加“关联: - {索引号: " + item.index_no + ", 关系: 废止}”（或“替代”）。"
                               "废止文件不在本站的，在正文写明废止依据。", "有效性")
             if item.registration_no and not item.validity:
-                self.item("validity-missing", WARNING, item,
+                self.item("registered-no-validity", WARNING, item,
                           f"有登记号（{item.registration_no}）的规范性文件没有填写有效性。", R_VALIDITY,
                           "增加一行“有效性: 现行有效”（或已修改、已废止、已失效、部分失效）。", "登记号")
 
@@ -410,28 +434,31 @@ class Inspector:
     # --- 正文扫描 -----------------------------------------------------------
 
     def texts(self, item: Item):
-        """(text, field, first line) of everything published for an item."""
-        yield item.title, "标题", field_line(self.cat, item, "标题")
-        yield item.summary, "内容概述", field_line(self.cat, item, "内容概述")
+        """(text, field, line of a relative line number) for everything published with an item."""
+        body = lambda rel: item.body_line + rel - 1  # noqa: E731
+        front = lambda key: lambda rel: field_line(self.cat, item, key)  # noqa: E731 - read only on a hit
+        yield item.title, "标题", front("标题")
+        yield item.summary, "内容概述", front("内容概述")
         if item.keywords:
-            yield "、".join(item.keywords), "关键词", field_line(self.cat, item, "关键词")
-        yield item.body, None, item.body_line
+            yield "、".join(item.keywords), "关键词", front("关键词")
+        yield item.body, None, body
 
     def scan_words(self) -> None:
         pages = [(f"content/{name}", text) for name, text in sorted(self.cat.pages.items())]
-        targets = [(i.source, i.index_no, list(self.texts(i))) for i in self.cat.items]
-        targets += [(rel, rel, [(text, None, 1)]) for rel, text in pages]
+        targets = [(i.source, i.index_no, self.texts(i)) for i in self.cat.items]
+        targets += [(rel, rel, [(text, None, lambda n: n)]) for rel, text in pages]
         for source, subject, parts in targets:
-            for text, fld, first in parts:
+            for text, fld, line_of in parts:
                 for wrong, right in self.s.typos.items():
-                    for line, n in _occurrences(text, wrong, first):
+                    for rel, n in _occurrences(text, wrong):
                         self.add("typo", WARNING, subject, f"疑似错别字“{wrong}”" + (f"（共{n}处）" if n > 1 else "") +
-                                 f"，应为“{right}”。", R_WORDS, "核对后改正；确属正确用法的，请审核人确认。", source, line, fld)
+                                 f"，应为“{right}”。", R_WORDS, "核对后改正；确属正确用法的，请审核人确认。", source,
+                                 line_of(rel), fld)
                 for word in self.s.sensitive:
-                    for line, n in _occurrences(text, word, first):
+                    for rel, n in _occurrences(text, word):
                         self.add("sensitive-word", WARNING, subject, f"出现需审核的词语“{word}”" +
                                  (f"（共{n}处）" if n > 1 else "") + "。", R_SECRET,
-                                 "请审核人确认本信息已经保密审查、可以公开，或删除该词语。", source, line, fld)
+                                 "请审核人确认本信息已经保密审查、可以公开，或删除该词语。", source, line_of(rel), fld)
 
     def unsafe_markup(self) -> None:
         targets = [(i.source, i.index_no, i.body, i.body_line) for i in self.cat.items]
@@ -452,10 +479,10 @@ class Inspector:
                           "增加一行“个人信息例外理由: ……”，写明公开这些个人信息的法律依据。", "个人信息例外")
                 allowed = set()
             hits = []
-            for text, fld, first in self.texts(item):
-                hits += [(kind, value, line, fld, None) for kind, value, line in find_pii(text, first)]
+            for text, fld, line_of in self.texts(item):
+                hits += [(kind, value, line_of(rel), fld, None) for kind, value, rel in find_pii(text)]
             for att in item.attachments:
-                text = extract.text_of(att.src)
+                text = attachment_text(self.cat.root, att.src)
                 if text is None:
                     self.item("pii-unscanned", WARNING, item,
                               f"附件“{att.path}”无法提取文字（{att.ext or '无扩展名'}格式），未检查其中的个人信息。", R_PII,
@@ -642,10 +669,10 @@ def find_pii(text: str, first_line: int = 1) -> list[tuple[str, str, int]]:
     return found
 
 
-def _occurrences(text: str, word: str, first_line: int) -> list[tuple[int, int]]:
-    """[(line of the first occurrence, count)] or []."""
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """[(line of the first occurrence, 1-based within text, count)] or []."""
     n = text.count(word)
-    return [(first_line + text[:text.index(word)].count("\n"), n)] if n else []
+    return [(1 + text.count("\n", 0, text.index(word)), n)] if n else []
 
 
 def inspect(cat: Catalogue, idx: Indexes, settings: Settings, entered: dict[str, date] | None) -> Inspection:

@@ -1,16 +1,17 @@
 """Stage 6 — index: the static search index under search/.
 
-Chinese text is indexed as overlapping character bigrams (plus single
-characters), Latin letters and digits as whole words, so any query that occurs
-verbatim in a document finds it: there is no word segmentation to disagree
-between index and query. The browser (overrides/assets/gongkai/search.js)
-tokenises the query the same way, intersects the posting lists, then checks
-each candidate's text for the exact phrase.
+Chinese text is indexed as overlapping character n-grams (single characters,
+bigrams, trigrams), Latin letters and digits as whole words, so any query that
+occurs verbatim in a document finds it: there is no word segmentation to
+disagree between index and query. The browser (overrides/assets/gongkai/search.js)
+covers the query with the fewest n-grams, intersects their posting lists, then
+checks each candidate's text for the exact phrase. Title tokens ("t" + token)
+live in the same shard as the token, so ranking by title costs no extra request.
 
 Files (all static):
   search/manifest.json     counts, shard count, filter values, lookup years
   search/p/<n>.bin         posting lists, sharded by FNV-1a hash of the token
-  search/d/<n>.json        document store: CHUNK documents per file, id order
+  search/d/<id//1000>/<id>.json   one document (display fields and text) per file
   search/f/<key>-<i>.bin   posting list of each filter value
   search/k/<year>.json     exact lookups: 文号 (year-serial) and 索引号 serials
 Document ids follow 发布日期, newest first, so id order is date order.
@@ -26,8 +27,8 @@ from collections import defaultdict
 from .extract import text_of
 from .render import SearchDoc
 
-FORMAT = 1
-CHUNK = 8                      # documents per document-store file
+FORMAT = 2
+DOC_DIR = 1000                 # documents per folder of the document store
 SHARD_TARGET = 16 * 1024       # aim for posting shards of about this many bytes
 TEXT_LIMIT = 20000             # characters of text kept per document for excerpts and checks
 
@@ -42,13 +43,15 @@ def normalize(text: str) -> str:
 
 
 _BIGRAM = re.compile(rf"(?=([{CJK}]{{2}}))")
+_TRIGRAM = re.compile(rf"(?=([{CJK}]{{3}}))")
 _UNIGRAM = re.compile(rf"[{CJK}]")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def tokens(text: str) -> set[str]:
-    """Index tokens of normalized text: CJK characters and bigrams, '#'+word."""
+    """Index tokens of normalized text: CJK characters, bigrams and trigrams, '#'+word."""
     out = set(_BIGRAM.findall(text))
+    out.update(_TRIGRAM.findall(text))
     out.update(_UNIGRAM.findall(text))
     out.update("#" + w for w in set(_WORD.findall(text)))
     return out
@@ -69,6 +72,11 @@ def index_key(index_no: str) -> tuple[str, str] | None:
     """(year, serial without leading zeros) of a 索引号 ending in YYYY-NNNNN."""
     m = _INDEX_SERIAL.search(unicodedata.normalize("NFKC", index_no).strip())
     return (m.group(1), str(int(m.group(2)))) if m else None
+
+
+def shard_key(token: str) -> str:
+    """Title tokens share the shard of the plain token."""
+    return token[1:] if token.startswith("t") else token
 
 
 def fnv1a(token: str) -> int:
@@ -145,17 +153,14 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
     buckets: list[list[bytes]] = [[] for _ in range(shards)]
     for tok in sorted(encoded):
         data, raw = encoded[tok], tok.encode()
-        buckets[fnv1a(tok) % shards].append(uvarint(len(raw)) + raw + uvarint(len(data)) + data)
+        buckets[fnv1a(shard_key(tok)) % shards].append(uvarint(len(raw)) + raw + uvarint(len(data)) + data)
     for n, parts in enumerate(buckets):
         files[f"p/{n}.bin"] = b"".join(parts)
     # document store
-    for start in range(0, total, CHUNK):
-        rows = []
-        for doc in docs[start:start + CHUNK]:
-            text = doc.text[:TEXT_LIMIT]
-            rows.append([doc.url, doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.column,
-                         doc.kind, doc.parent_title, doc.parent_url, text, len(doc.text) > TEXT_LIMIT])
-        files[f"d/{start // CHUNK}.json"] = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+    for i, doc in enumerate(docs):
+        row = [doc.url, doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.column, doc.kind,
+               doc.parent_title, doc.parent_url, doc.text[:TEXT_LIMIT], len(doc.text) > TEXT_LIMIT]
+        files[f"d/{i // DOC_DIR}/{i}.json"] = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
     # filters
     manifest_filters = {}
     for key, label in FILTERS:
@@ -168,7 +173,7 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
     # exact lookups
     for year, table in lookups.items():
         files[f"k/{year}.json"] = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
-    manifest = {"format": FORMAT, "count": total, "shards": shards, "chunk": CHUNK,
+    manifest = {"format": FORMAT, "count": total, "shards": shards, "doc_dir": DOC_DIR,
                 "filters": manifest_filters, "lookup_years": sorted(lookups)}
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
     return files

@@ -88,7 +88,7 @@ class _Pages:
                 f'width="132" height="132"><span class="gk-qr-label">{label}<br>'
                 f'<span class="gk-qr-url">{html.escape(url)}</span></span></{tag}>')
 
-    def link(self, m: re.Match, here: str, root: str) -> str:
+    def link(self, m: re.Match, here: str, root: str, footer: bool = False) -> str:
         attrs, inner = m.group(1), m.group(2)
         href = _HREF.search(attrs)
         if not href:
@@ -101,6 +101,8 @@ class _Pages:
         if parts.scheme or url.startswith("//"):
             if self.public and url.startswith(self.public):
                 return f"<a{attrs}>{inner}</a>"
+            if footer:                # the ICP record lookup and the like: no use to a visitor
+                return f'<span class="gk-kiosk-contact">{inner}</span>'
             self.kiosk.external.append(url)
             return (f'<span class="gk-qr-ext">{inner}'
                     f'{self.qr_block(url, root, "本机不能访问外部网站，请用手机扫码：")}</span>')
@@ -141,7 +143,9 @@ class _Pages:
         text = text.replace("</head>", f'<link rel="stylesheet" href="{root}assets/gongkai/kiosk.css">\n'
                                        "</head>", 1)
         head, sep, body = text.partition("<body")
-        body = _A.sub(lambda m: self.link(m, here, root), body)
+        body, foot, tail = body.partition('<footer class="md-footer"')
+        body = _A.sub(lambda m: self.link(m, here, root), body) + foot + \
+            _A.sub(lambda m: self.link(m, here, root, footer=True), tail)
         if rel.startswith("gk/") and rel.count("/") == 2:
             body = self.item_qr(body, head, rel, root)
         if rel == "search/index.html":
@@ -228,7 +232,7 @@ def build(site: Path, out: Path, idle: int = DEFAULT_IDLE, stamp: str | None = N
     not_found = target / "404.html"
     if not_found.is_file() and public:
         # The 404 page links with absolute paths under the public prefix; the launcher serves at "/".
-        text = re.sub(r'(href|src)="' + re.escape(urlsplit(public).path), r'\1="/', not_found.read_text(encoding="utf-8"))
+        text = re.sub(r'(href|src|action)="' + re.escape(urlsplit(public).path), r'\1="/', not_found.read_text(encoding="utf-8"))
         not_found.write_text(pages.page(text, "404.html", "/"), encoding="utf-8")
     for name in LAUNCHER:
         shutil.copy(DATA / name, out / name)

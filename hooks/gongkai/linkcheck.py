@@ -38,6 +38,14 @@ def page_sources(items, engine_pages) -> dict[str, str]:
     return out
 
 
+def footer_texts(site) -> tuple[str, ...]:
+    """What every page's footer must show: the identity items, or only sponsor and phone when the
+    host portal shows the rest."""
+    if site.footer_by_portal:
+        return tuple(filter(None, (site.sponsor, site.office_phone)))
+    return tuple(filter(None, (site.site_code, site.icp, site.psb, site.sponsor, site.office_phone)))
+
+
 def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: str = "",
                footer: tuple[str, ...] = ()) -> LinkReport:
     """Scan every HTML file under site_dir. `footer`: texts every page must contain."""

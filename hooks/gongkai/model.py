@@ -63,6 +63,7 @@ class Item:
     relations: list[Relation] = field(default_factory=list)
     policy_phone: str | None = None
     report_year: int | None = None
+    scheduled: bool | None = None            # 定时发布: held back until 发布日期
     standard_rows: list[str] = field(default_factory=list)   # 标准目录事项 it fulfils
     pii_allowed: list[str] = field(default_factory=list)     # 个人信息例外
     pii_reason: str | None = None

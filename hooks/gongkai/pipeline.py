@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import checks, derive, index, inspection_report, load, model, render, report, settings, validate
+from . import checks, decap, derive, index, inspection_report, load, model, render, report, settings, validate
 from .problems import ERROR, InputError, Problem, errors
 
 
@@ -84,9 +84,11 @@ class Result:
     problems: list[Problem]
     search: dict[str, bytes]          # search index files, by path under search/
     inspection: checks.Inspection | None = None
+    admin: list[render.Asset] = field(default_factory=list)   # intranet build: form editing at admin/
 
 
-def build(root: Path, on_date: date | None = None, base_url: str = "", report_dir: Path | None = None) -> Result:
+def build(root: Path, on_date: date | None = None, base_url: str = "", report_dir: Path | None = None,
+          intranet: bool = False) -> Result:
     """load → validate → model → derive → inspection → render → index.
     Raises InputError on staff errors and inspection errors (nothing is published);
     writes the inspection report to report_dir first, when given."""
@@ -99,5 +101,10 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
     cat, idx = done.catalogue, done.indexes
     out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
                         report.build(cat, calendar=done.settings.calendar))
+    admin: list[render.Asset] = []
+    if intranet:                                    # never part of the public site
+        admin, found = decap.assets(cat, root, base_url)
+        if errors(found):
+            raise InputError(found)
     return Result(cat, idx, out, done.inspection.findings + out.problems, index.build(out.search_docs),
-                  done.inspection)
+                  done.inspection, admin)

@@ -113,6 +113,13 @@ def relurl(target: str, here: str) -> str:
     return rel
 
 
+def scope_headers(html: str) -> str:
+    """Give Markdown tables' header cells a scope: columns in <thead>, a row's leading <th> in the body."""
+    no_scope = r"<th(?![^>]*\bscope=)(?=[\s>])"
+    html = re.sub(r"<thead>.*?</thead>", lambda m: re.sub(no_scope, '<th scope="col"', m.group(0)), html, flags=re.S)
+    return re.sub(r"(<tr>\s*)" + no_scope, r'\1<th scope="row"', html)
+
+
 def plain_text(html: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
@@ -185,7 +192,8 @@ class Renderer:
             groups_in.setdefault(schema.RELATION_REVERSE[link.relation], []).append(link.item)
         html = self.render("item.html", here, item=item, body=Markup(body_html), column=col,
                            crumbs=self.crumbs_for(col), related={**groups_out, **groups_in},
-                           replacements=self.idx.replacements(item))
+                           replacements=self.idx.replacements(item),
+                           public_url=self.base_url + here if self.base_url else "")
         for att in item.attachments:
             assets.append(Asset(here + att.path, src=att.src))
         self.search_docs += self.item_docs(item, here, body_html, col)
@@ -217,7 +225,7 @@ class Renderer:
         """Markdown → HTML; images kept beside the item are copied, links to other item files resolved.
         An annual report gets its tables (sections 二–四) between sections 一 and 五."""
         rep = self.reports.by_index.get(item.index_no)
-        html = self.markdown(rep.markdown if rep else item.body)
+        html = scope_headers(self.markdown(rep.markdown if rep else item.body))
         assets: list[Asset] = []
         base = (self.cat.root / item.source).parent
 

@@ -34,7 +34,7 @@ RELATION_FORWARD = {"解读": "解读的文件", "替代": "替代的文件", "�
 class Field:
     key: str                  # front-matter key (Chinese)
     name: str                 # code name
-    kind: str                 # text | date | year | enum | list | attachments | relations | revisions
+    kind: str                 # text | date | year | bool | enum | list | attachments | relations | revisions
     doc: str                  # what it means, for staff
     required: bool = False
     vocab: tuple[str, ...] = ()
@@ -52,14 +52,16 @@ FIELDS: tuple[Field, ...] = (
     Field("发布机构", "publisher", "text",
           "发布本信息的机关全称，须是 catalogue/site.yml“发布机构”列表中的一个。", True,
           example="示例县人民政府办公室"),
-    Field("联合发文机关", "co_publishers", "list", "联合发文时其他机关的全称（牵头机关填在发布机构）。"),
+    Field("联合发文机关", "co_publishers", "list", "联合发文时其他机关的全称（牵头机关填在发布机构）。",
+          example="[示例县财政局, 示例县农业农村局]"),
     Field("文号", "doc_no", "text", "发文字号，按 GB/T 9704 写法：机关代字〔四位年份〕序号号，如 示政办〔2024〕12号。",
           example="示政办〔2024〕12号"),
-    Field("登记号", "registration_no", "text", "规范性文件的统一登记号（与文号分开填写），如 示规〔2024〕001。"),
+    Field("登记号", "registration_no", "text", "规范性文件的统一登记号（与文号分开填写），如 示规〔2024〕001。",
+          example="示规〔2024〕001"),
     Field("成文日期", "date_signed", "date", "文件签发日期，格式 YYYY-MM-DD。没有成文日期的信息可改填生成日期。",
           example="2024-03-05"),
     Field("生成日期", "date_generated", "date",
-          "信息形成日期（条例第十二条）。不填时等于成文日期；数据类信息填数据完整形成之日。"),
+          "信息形成日期（条例第十二条）。不填时等于成文日期；数据类信息填数据完整形成之日。", example="2024-01-20"),
     Field("发布日期", "date_published", "date", "在网站上公开的日期，格式 YYYY-MM-DD，不得晚于今天。", True,
           example="2024-03-08"),
     Field("栏目", "column", "text", "所属栏目名称（见 catalogue/columns.yml 的末级栏目），如 规范性文件。", True,
@@ -73,20 +75,26 @@ FIELDS: tuple[Field, ...] = (
     Field("公开范围", "disclosure_scope", "enum", "面向社会或面向特定群体。", vocab=DISCLOSURE_SCOPES,
           default="面向社会"),
     Field("公开时限", "time_limit", "text",
-          "本信息的公开时限，如“长期公开”“3个工作日内”。写明“N个工作日”时，时效检查按此计算，否则按条例第二十六条20个工作日。"),
+          "本信息的公开时限，如“长期公开”“3个工作日内”。写明“N个工作日”时，时效检查按此计算，否则按条例第二十六条20个工作日。", example="长期公开"),
     Field("有效性", "validity", "enum", "规范性文件和规章必填。", vocab=VALIDITY),
-    Field("生效日期", "date_effective", "date", "开始施行的日期。"),
-    Field("失效日期", "date_expires", "date", "有效期届满的日期；届满后有效性按已失效显示。"),
-    Field("废止日期", "date_repealed", "date", "被废止的日期（有效性为已废止时填写）。"),
+    Field("生效日期", "date_effective", "date", "开始施行的日期。", example="2024-04-01"),
+    Field("失效日期", "date_expires", "date", "有效期届满的日期；届满后有效性按已失效显示。", example="2029-03-31"),
+    Field("废止日期", "date_repealed", "date", "被废止的日期（有效性为已废止时填写）。", example="2026-05-10"),
     Field("内容概述", "summary", "text", "一两句话说明主要内容（条例第十二条），约100字以内，不要重复标题。", True,
-          multiline=True),
-    Field("关键词", "keywords", "list", "若干关键词，写成列表，或用顿号分隔。"),
+          multiline=True, example="部署春耕备耕、农资保供和技术指导工作。"),
+    Field("关键词", "keywords", "list", "若干关键词，写成列表，或用顿号分隔。", example="[春耕, 农资保供]"),
     Field("附件", "attachments", "attachments",
-          "与本文件放在同一文件夹（或其子文件夹）的附件。每项写“文件”（相对路径）和“标题”。"),
+          "与本文件放在同一文件夹（或其子文件夹）的附件。每项写“文件”（相对路径）和“标题”。",
+          example="- {文件: 00012/附件1.pdf, 标题: 停车设施建设标准}"),
     Field("关联", "relations", "relations",
           "与其他信息的关联，按索引号引用。每项写“索引号”和“关系”（解读、替代、废止、修改、相关），"
-          "意为“本信息 解读/替代/废止/修改 该信息”。只写索引号时关系为“相关”。"),
-    Field("政策咨询电话", "policy_phone", "text", "政策咨询电话，显示在标题上方，如 0550-1234567。"),
+          "意为“本信息 解读/替代/废止/修改 该信息”。只写索引号时关系为“相关”。",
+          example="- {索引号: 11349901MB1C2D3E3D/2024-00009, 关系: 解读}"),
+    Field("政策咨询电话", "policy_phone", "text", "政策咨询电话，显示在标题上方，如 0550-1234567。",
+          example="0550-6021234"),
+    Field("定时发布", "scheduled", "bool",
+          "写“是”表示这是定时发布：发布日期在今天之后时先不发布，到期后由每日自动生成发布。"
+          "不写时，晚于今天的发布日期视为填写错误。", example="是"),
     Field("报告年度", "report_year", "year",
           "政府信息公开工作年度报告所报告的年份（只用于“年报”类栏目）。填写后，年报的表二、表三、表四由系统"
           "按 catalogue/reports/ 中的数据和公开目录生成。", example="2025"),
@@ -96,7 +104,8 @@ FIELDS: tuple[Field, ...] = (
     Field("个人信息例外", "pii_allowed", "list",
           "确需公开的个人信息类型（如依法公示的联系电话）。未声明的身份证号、手机号、银行卡号会阻止发布。"
           "须同时填写“个人信息例外理由”。", vocab=PII_KINDS),
-    Field("个人信息例外理由", "pii_reason", "text", "公开上述个人信息的法律依据和理由，显示在自查报告中供审核人核对。"),
+    Field("个人信息例外理由", "pii_reason", "text", "公开上述个人信息的法律依据和理由，显示在自查报告中供审核人核对。",
+          example="依据《社会救助审核确认办法》公示，只公开姓名和村别"),
     Field("修订记录", "revisions", "revisions",
           "发布后对本信息的每次更正或修改：每项写“日期”和“说明”（改了什么、为什么），显示在信息页面上。"
           "废止的文件不删除，改有效性并填废止日期。",
@@ -227,6 +236,8 @@ def json_schema() -> dict:
             p.update(type="array", items={"type": "string", **({"enum": list(f.vocab)} if f.vocab else {})})
         elif f.kind == "year":
             p.update(type="integer", minimum=1949, maximum=2100)
+        elif f.kind == "bool":
+            p.update(type=["boolean", "string"], enum=[True, False, "是", "否"])
         elif f.kind == "attachments":
             p.update(type="array", items={"type": "object", "required": ["文件"],
                                           "properties": {"文件": {"type": "string"},

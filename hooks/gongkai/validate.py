@@ -21,6 +21,9 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DOC_NO_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z]+〔\d{4}〕[1-9]\d*号$")
 PHONE_RE = re.compile(r"^[\d\-—－（）() 、,，转]+$")
+MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
+HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -474,6 +477,13 @@ class _ItemChecker:
             if reason:
                 add("date-format", f.key, f"“{value}”无法识别：{reason}。", "按 YYYY-MM-DD 改写，月和日不足两位时前面补0。")
             return parsed
+        if f.kind == "bool":
+            if value in (True, "是", "true", "True"):
+                return True
+            if value in (False, "否", "false", "False"):
+                return False
+            add("bad-value", f.key, f"“{value}”应写“是”或“否”。", f"写成“{f.key}: 是”。")
+            return None
         if f.kind == "year":
             if isinstance(value, str) and value.strip().isdigit():
                 value = int(value.strip())
@@ -593,8 +603,22 @@ class _ItemChecker:
                 add("placeholder", None, f"正文第{n + 1}行还有待填写的内容：{line.strip()[:40]}", hint,
                     line=src.body_line + n)
 
+    def image_alt(self, src: Source, add) -> None:
+        """Every picture in the body needs a text alternative (WCAG 2.1 1.1.1, GB/T 37668)."""
+        hint = ("在方括号里写图片的替代文字（一句说明图片内容的话），如 ![2024年财政收支情况柱状图](图1.png)（HTML 写 alt=\"……\"）："
+                "读屏软件会向视障人士朗读这句话。")
+        for n, line in enumerate(src.body.split("\n")):
+            found = [(m.group(2), m.group(1)) for m in MD_IMAGE_RE.finditer(line)]
+            for tag in HTML_IMG_RE.finditer(line):
+                alt, target = ALT_RE.search(tag.group(0)), re.search(r'\bsrc\s*=\s*["\']?([^"\'\s>]+)', tag.group(0))
+                found.append((target.group(1) if target else "<img>", (alt.group(1) or alt.group(2) or "") if alt else ""))
+            for target, alt in found:
+                if not alt.strip():
+                    add("image-alt", None, f"正文第{n + 1}行的图片“{target}”没有替代文字。", hint, line=src.body_line + n)
+
     def cross_checks(self, rec: dict, src: Source, add) -> None:
         self.placeholders(src, add)
+        self.image_alt(src, add)
         idx = rec.get("index_no")
         if idx:
             m = self.index_re.match(idx)
@@ -655,8 +679,13 @@ class _ItemChecker:
             add("date-order", which, f"{which} {origin} 晚于发布日期 {published}。",
                 "核对两个日期：信息只能在形成之后发布。")
         if published and published > self.today:
-            add("date-future", "发布日期", f"{published} 晚于今天（{self.today}）：本次生成不发布，到期后的每日生成自动发布。",
-                "确认这是定时发布；要立即公开的，把发布日期改为实际公开的日期。", severity=WARNING)
+            if rec.get("scheduled"):
+                add("date-future", "发布日期", f"{published} 晚于今天（{self.today}）：定时发布，本次生成不发布，"
+                    "到期后的每日生成自动发布。", "要立即公开的，把发布日期改为实际公开的日期并删去“定时发布”。",
+                    severity=WARNING)
+            else:
+                add("date-future", "发布日期", f"{published} 晚于今天（{self.today}）。",
+                    "发布日期填实际公开的日期。如确需到期自动发布，增加一行“定时发布: 是”。")
         for key, name in (("废止日期", "date_repealed"), ("失效日期", "date_expires")):
             when = rec.get(name)
             if when and signed and when < signed:
@@ -776,7 +805,9 @@ def _former_numbers(records, seen, slugs, by_source, problems, bad) -> None:
                 continue
             clash = seen.get(old) or slugs.get(slug_of(old))
             other = owner.get(old) or owner.get("slug:" + slug_of(old))
-            if clash is not None and clash is not rec:
+            if clash is rec:
+                what = "与现在的索引号网址相同，不需要写在这里"
+            elif clash is not None:
                 what = f"是 {clash['source']} 正在使用的索引号“{clash['index_no']}”（或与它网址相同）"
             elif other is not None and other is not rec:
                 what = f"也写在 {other['source']} 的曾用索引号中"

@@ -295,14 +295,6 @@ class Imported:
 def import_docx(ctx: newitem.Context, path: Path, column: str, genre: str | None = None,
                 publisher: str | None = None, summary: str | None = None, today: date | None = None) -> Imported:
     rel = path.name
-    try:
-        data = path.read_bytes()
-        layout = read_layout(data, ctx.publishers, rel)
-    except InputError:
-        raise
-    except Exception as exc:                 # not a .docx, or a damaged one
-        raise InputError([Problem("docx-unreadable", rel, f"无法读取这个 Word 文件（{type(exc).__name__}）。",
-                                  "确认是 .docx 格式（旧的 .doc 请先在 Word 或 WPS 中另存为 .docx）。")]) from None
     images: list[tuple[str, bytes]] = []
 
     def save_image(image):
@@ -312,7 +304,15 @@ def import_docx(ctx: newitem.Context, path: Path, column: str, genre: str | None
             images.append((name, f.read()))
         return {"src": f"{ATT}/{name}", "alt": image.alt_text or name.rsplit(".", 1)[0]}
 
-    result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(save_image))
+    try:
+        data = path.read_bytes()
+        layout = read_layout(data, ctx.publishers, rel)
+        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(save_image))
+    except InputError:
+        raise
+    except Exception as exc:                 # not a .docx, or a damaged one
+        raise InputError([Problem("docx-unreadable", rel, f"无法读取这个 Word 文件（{type(exc).__name__}）。",
+                                  "确认是 .docx 格式（旧的 .doc 请先在 Word 或 WPS 中另存为 .docx）。")]) from None
     body = to_markdown(result.value, layout.head, layout.tail)
     found = [k for k, v in (("标题", layout.title), ("文号", layout.doc_no), ("成文日期", layout.signed),
                             ("发布机构", layout.publisher)) if v]

@@ -103,7 +103,7 @@
     bar.querySelectorAll("[data-gk-scheme]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-gk-scheme") === (state.scheme || "")));
     });
-    var elder = bar.querySelector("[data-gk-elder]");
+    var elder = bar.querySelector("[data-gk-elder-toggle]");
     if (elder) {
       elder.textContent = state.elder ? "退出长辈版" : "长辈版";
     }
@@ -138,7 +138,7 @@
         change("size", b.getAttribute("data-gk-size") === "m" ? "" : b.getAttribute("data-gk-size"));
       } else if (b.hasAttribute("data-gk-scheme")) {
         change("scheme", b.getAttribute("data-gk-scheme"));
-      } else if (b.hasAttribute("data-gk-elder")) {
+      } else if (b.hasAttribute("data-gk-elder-toggle")) {
         change("elder", state.elder ? "" : "1");
       } else if (b.hasAttribute("data-gk-speak")) {
         if (speaking) stop(); else speak();

@@ -25,13 +25,17 @@
     return { text: out, map: map };
   }
 
+  /* The fewest index n-grams that cover the query: a character, a bigram, or trigrams. */
   function tokensOf(text) {
     var out = [], runs = text.match(RUN) || [];
     runs.forEach(function (run) {
       if (/^[a-z0-9]/.test(run)) { out.push("#" + run); return; }
-      var chars = Array.from(run);
-      if (chars.length === 1) { out.push(chars[0]); return; }
-      for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+      var c = Array.from(run), n = c.length;
+      if (n < 3) { out.push(c.join("")); return; }
+      for (var i = 0; i < n; i += 3) {
+        var at = Math.min(i, n - 3), tri = c[at] + c[at + 1] + c[at + 2];
+        if (out.indexOf(tri) < 0) out.push(tri);
+      }
     });
     return out;
   }
@@ -117,7 +121,7 @@
   };
 
   Index.prototype.postings = function (token) {
-    var self = this, shard = fnv1a(token) % this.manifest.shards;
+    var self = this, shard = fnv1a(token.charAt(0) === "t" ? token.slice(1) : token) % this.manifest.shards;
     if (!this.shards.has(shard)) {
       this.shards.set(shard, this.fetch("p/" + shard + ".bin").then(function (bytes) {
         var map = new Map(), pos = { i: 0 }, dec = new TextDecoder();
@@ -173,10 +177,10 @@
   };
 
   Index.prototype.doc = function (id) {
-    var size = this.manifest.chunk, n = Math.floor(id / size);
-    if (!this.chunks.has(n)) this.chunks.set(n, this.fetch("d/" + n + ".json", "json"));
-    return this.chunks.get(n).then(function (rows) {
-      var r = rows[id % size];
+    if (!this.chunks.has(id)) {
+      this.chunks.set(id, this.fetch("d/" + Math.floor(id / this.manifest.doc_dir) + "/" + id + ".json", "json"));
+    }
+    return this.chunks.get(id).then(function (r) {
       return { id: id, url: r[0], title: r[1], docNo: r[2], indexNo: r[3], date: r[4], publisher: r[5],
         column: r[6], kind: r[7], parentTitle: r[8], parentUrl: r[9], text: r[10], truncated: r[11] };
     });
