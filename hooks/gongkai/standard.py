@@ -137,34 +137,23 @@ def load_standard(root: Path) -> tuple[Standard | None, list[Problem]]:
         add(rel, "需要“预设: 名称”或“领域:”列表。", "参照示例仓库的 catalogue/standard.yml。", 1)
         return None, out
     areas = _areas(source, src_lines, src_rel, add)
-    by_name = {a.name: a for a in areas}
-    for entry in data.get("未涉及领域") or []:
-        line = lines.get(id(entry)) if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or not entry.get("领域") or not str(entry.get("说明") or "").strip():
-            add(rel, "每个未涉及领域要写“领域”和“说明”（为什么不涉及、由谁公开）。",
-                "如 - {领域: 税收管理, 说明: 由国家税务总局示例县税务局公开。}", line, "未涉及领域")
-            continue
-        area = by_name.get(str(entry["领域"]))
-        if area is None:
-            near = nearest(str(entry["领域"]), by_name)
-            add(rel, f"标准目录中没有“{entry['领域']}”领域。", f"是否想写“{near}”？" if near else "核对领域名称。",
-                line, "未涉及领域")
-            continue
-        area.excluded = str(entry["说明"]).strip()
-    rows = {r.key: r for a in areas for r in a.rows}
-    for entry in data.get("未涉及事项") or []:
-        line = lines.get(id(entry)) if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or not entry.get("事项") or not str(entry.get("说明") or "").strip():
-            add(rel, "每个未涉及事项要写“事项”（领域/事项）和“说明”（为什么不涉及、由谁公开）。",
-                "如 - {事项: 市政服务/停水停气等服务公告, 说明: 由供水、供气企业发布。}", line, "未涉及事项")
-            continue
-        row = rows.get(str(entry["事项"]))
-        if row is None:
-            near = nearest(str(entry["事项"]), rows)
-            add(rel, f"标准目录中没有事项“{entry['事项']}”。", f"是否想写“{near}”？" if near else "写作“领域/事项”。",
-                line, "未涉及事项")
-            continue
-        row.excluded = str(entry["说明"]).strip()
+    targets = {"未涉及领域": ("领域", {a.name: a for a in areas}, "如 - {领域: 税收管理, 说明: 由国家税务总局示例县税务局公开。}",
+                            "领域", "核对领域名称。"),
+               "未涉及事项": ("事项", {r.key: r for a in areas for r in a.rows},
+                            "如 - {事项: 市政服务/停水停气等服务公告, 说明: 由供水、供气企业发布。}", "事项", "写作“领域/事项”。")}
+    for field, (key, table, example, what, fallback) in targets.items():
+        for entry in data.get(field) or []:
+            line = lines.get(id(entry)) if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not entry.get(key) or not str(entry.get("说明") or "").strip():
+                add(rel, f"每个{field}要写“{key}”和“说明”（为什么不涉及、由谁公开）。", example, line, field)
+                continue
+            target = table.get(str(entry[key]))
+            if target is None:
+                near = nearest(str(entry[key]), table)
+                add(rel, f"标准目录中没有{what}“{entry[key]}”。", f"是否想写“{near}”？" if near else fallback,
+                    line, field)
+                continue
+            target.excluded = str(entry["说明"]).strip()
     return Standard(name, level, areas, rel), out
 
 

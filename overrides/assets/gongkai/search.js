@@ -228,7 +228,7 @@
     var self = this, out = [], i = from;
     function step() {
       if (out.length >= count || i >= result.ids.length) return Promise.resolve({ docs: out, next: i });
-      var batch = result.ids.slice(i, i + (count - out.length));
+      var batch = result.ids.slice(i, i + Math.min(count - out.length, 48));   /* bounded parallel fetches */
       i += batch.length;
       return Promise.all(batch.map(function (id) { return self.doc(id); })).then(function (docs) {
         docs.forEach(function (d) {
