@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+AXE    := tests/node_modules/axe-core/axe.min.js
 
 export PYTHONPATH := $(CURDIR)/hooks
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve schema-doc docs clean report-xlsx report-import
+.PHONY: site test check serve schema-doc docs clean report-xlsx report-import kiosk
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +30,20 @@ report-xlsx: $(STAMP)
 report-import: $(STAMP)
 	$(BIN)/python -m gongkai report-import $(YEAR) $(REPORT_FILE)
 
-## Run the test suite.
-test: $(STAMP)
+## Run the test suite (with npm on the machine, axe-core is installed first for the accessibility tests).
+test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(AXE))
 	$(BIN)/python -m pytest -q tests
+
+## axe-core from the npm registry, version pinned in tests/package-lock.json.
+$(AXE): tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Offline kiosk for a service-hall terminal (政务公开专区 查询机) in build/kiosk/:
+## make kiosk [KIOSK_IDLE=seconds before returning to the home page]
+KIOSK_IDLE ?= 120
+kiosk: site
+	$(BIN)/python -m gongkai kiosk --site site --out build/kiosk --idle $(KIOSK_IDLE)
 
 ## Validate and self-inspect the catalogue (fast, no rendering), write build/inspection/;
 ## exits non-zero on errors. Another project: make check ROOT=tests/fixtures/inspection

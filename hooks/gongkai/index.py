@@ -22,7 +22,9 @@ import json
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
+from itertools import repeat
+from operator import sub
 
 from .extract import text_of
 from .render import SearchDoc
@@ -35,6 +37,9 @@ TEXT_LIMIT = 20000             # characters of text kept per document for excerp
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DOC_NO = re.compile(r"^(.*?)[〔\[(【]\s*(\d{2}|\d{4})\s*[〕\])】]\s*第?\s*0*(\d+)\s*号?$")
 _INDEX_SERIAL = re.compile(r"(\d{4})(?:\d{2})?-(\d{3,8})$")
+
+
+_consume = deque(maxlen=0).extend       # runs an iterator to its end in C
 
 
 def normalize(text: str) -> str:
@@ -99,12 +104,14 @@ def encode_postings(ids: array, total: int) -> bytes:
     """Sorted ids as a bitmap (type 1) or as deltas of fixed width (type 0)."""
     bitmap_size = (total + 7) // 8
     if len(ids) * 1 >= bitmap_size:
-        bm = bytearray(bitmap_size)
-        for i in ids:
-            bm[i >> 3] |= 1 << (i & 7)
-        return b"\x01" + bytes(bm)
+        if not total:
+            return b"\x01"
+        bits = bytearray(b"0") * total                 # one ASCII digit per id, set without a Python loop
+        _consume(map(bits.__setitem__, ids, repeat(49)))
+        bits.reverse()                                 # id 0 is the lowest bit of the first byte
+        return b"\x01" + int(bits, 2).to_bytes(bitmap_size, "little")
     deltas = array("I", [ids[0]])
-    deltas.extend(b - a for a, b in zip(ids, ids[1:]))
+    deltas.extend(map(sub, ids[1:], ids))
     top = max(deltas)
     width, code = (1, "B") if top < 256 else (2, "H") if top < 65536 else (4, "I")
     packed = array(code, deltas)
@@ -129,12 +136,12 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
     lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
+    posting, title = postings.__getitem__, "t".__add__
     for i, doc in enumerate(docs):
         body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.publisher, doc.text)))
-        for tok in tokens(body):
-            postings[tok].append(i)
-        for tok in tokens(normalize(doc.title)):
-            postings["t" + tok].append(i)
+        # postings[tok].append(i) for every token, looped in C
+        _consume(map(array.append, map(posting, tokens(body)), repeat(i)))
+        _consume(map(array.append, map(posting, map(title, tokens(normalize(doc.title)))), repeat(i)))
         for key, values in doc.filters.items():
             for value in values:
                 filter_ids[key][value].append(i)

@@ -83,8 +83,8 @@ class _Pages:
             self.kiosk.qr_codes += 1
         return root + self.qr_files[url]
 
-    def qr_block(self, url: str, root: str, label: str, tag: str = "span") -> str:
-        return (f'<{tag} class="gk-qr"><img src="{self.qr(url, root)}" alt="二维码：{html.escape(url)}" '
+    def qr_block(self, url: str, root: str, label: str, tag: str = "span", cls: str = "gk-qr") -> str:
+        return (f'<{tag} class="{cls}"><img src="{self.qr(url, root)}" alt="二维码：{html.escape(url)}" '
                 f'width="132" height="132"><span class="gk-qr-label">{label}<br>'
                 f'<span class="gk-qr-url">{html.escape(url)}</span></span></{tag}>')
 
@@ -115,7 +115,8 @@ class _Pages:
         if suffix in VIEWABLE:
             title = re.sub(r"<[^>]+>", "", inner).strip()
             view = html.escape(root + VIEWER + "?f=" + quote(target) + "&t=" + quote(html.unescape(title)))
-            return f'<a{_HREF.sub(lambda _: f" href={chr(34)}{view}{chr(34)}", attrs, 1)}>{inner}</a>'
+            attrs = _HREF.sub(lambda _: ' href="' + view + '"', attrs, 1)
+            return f"<a{attrs}>{inner}</a>"
         if not self.public:
             return f"<a{attrs}>{inner}</a>"
         return (f'<span class="gk-qr-file">{inner}'
@@ -157,8 +158,8 @@ class _Pages:
         canonical = _CANONICAL.search(head)
         if not canonical:
             return body
-        block = self.qr_block(html.unescape(canonical.group(1)), root, "用手机扫码，继续查看本页：", "div")
-        block = block.replace('class="gk-qr"', 'class="gk-qr gk-qr-page"', 1)
+        block = self.qr_block(html.unescape(canonical.group(1)), root, "用手机扫码，继续查看本页：", "div",
+                              "gk-qr gk-qr-page")
         if '<p class="gk-actions">' in body:
             return body.replace('<p class="gk-actions">', block + '\n<p class="gk-actions">', 1)
         self.kiosk.problems.append(Problem("kiosk-item-qr", f"site/{rel}", "信息页面中找不到放置二维码的位置。",
@@ -248,6 +249,7 @@ def command(site: Path, out: Path, idle: int, stamp: str | None) -> int:
         print(p.format())
     if any(p.severity == ERROR for p in done.problems):
         return 1
-    print(f"查询机文件夹：{out}（{done.pages} 个页面，{done.qr_codes} 个二维码，外部链接 {len(set(done.external))} 个已换成二维码）。"
+    external = f"，{len(set(done.external))} 个外部链接已换成二维码" if done.external else ""
+    print(f"查询机文件夹：{out}（{done.pages} 个页面，{done.qr_codes} 个二维码{external}）。"
           f"把整个文件夹复制到查询机，运行 start-kiosk.sh（Windows 为 start-kiosk.bat）。空闲 {idle} 秒返回首页。")
     return 0

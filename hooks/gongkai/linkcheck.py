@@ -5,6 +5,7 @@ check, never fetched: the build makes no network request.
 """
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -46,29 +47,80 @@ def footer_texts(site) -> tuple[str, ...]:
     return tuple(filter(None, (site.site_code, site.icp, site.psb, site.sponsor, site.office_phone)))
 
 
+def _tree(site_dir: Path) -> tuple[set[str], set[str]]:
+    """Every file and directory under site_dir, as site-relative paths: one walk instead of a stat per link."""
+    files, dirs = set(), set()
+    for dirpath, dirnames, filenames in os.walk(site_dir, followlinks=True):
+        rel = os.path.relpath(dirpath, site_dir).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        dirs.update(prefix + d for d in dirnames)
+        files.update(prefix + f for f in filenames)
+    return files, dirs
+
+
 def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: str = "",
                footer: tuple[str, ...] = ()) -> LinkReport:
     """Scan every HTML file under site_dir. `footer`: texts every page must contain."""
     site_dir = Path(site_dir)
     sources = sources or {}
     report = LinkReport()
-    ids: dict[Path, set[str]] = {}
+    ids: dict = {}                                # page → its ids; (page, anchor) → found
     base = site_url.rstrip("/") + "/" if site_url else None
     base_path = urlsplit(base).path if base else ""
     external: dict[str, list[str]] = {}           # URL → pages linking to it
+    files, dirs = _tree(site_dir)
+    outcome: dict[tuple, tuple[str, str, str]] = {}   # (page dir, or depth for URLs from the root, URL) → classify()
 
-    def anchors(path: Path) -> set[str]:
-        if path not in ids:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            ids[path] = {a or b for a, b in _ID.findall(text)}
-        return ids[path]
+    def has_anchor(rel: str, frag: str, text: str | None = None) -> bool:
+        if text is None:                                   # another page: remember the answer
+            if (rel, frag) not in ids:
+                ids[rel, frag] = has_anchor(rel, frag, (site_dir / rel).read_text(encoding="utf-8", errors="replace"))
+            return ids[rel, frag]
+        if rel not in ids:
+            for needle in (f'id="{frag}"', f'name="{frag}"'):   # the common case without scanning every id
+                at = text.find(needle)
+                while at >= 0:
+                    if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+                        return True
+                    at = text.find(needle, at + 1)
+            ids[rel] = {a or b for a, b in _ID.findall(text)}
+        return frag in ids[rel]
 
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
+    def resolve(page_dir: str, path: str) -> tuple[str, str]:
+        """The file a relative URL path points to, or the problem."""
+        target_rel = posixpath.normpath(posixpath.join(page_dir, unquote(path)))
+        if target_rel.startswith(".."):
+            return "", "指向网站目录之外。"
+        target = "index.html" if target_rel == "." else target_rel + "/index.html" if target_rel in dirs \
+            else target_rel
+        return (target, "") if target in files else ("", "指向的页面或文件不存在。")
+
+    def classify(url: str, page_dir: str, is404: bool) -> tuple[str, str, str]:
+        """("ok", file or "" for this page, anchor), ("external", "", ""), ("", "", "") for the site's own
+        address, or (code, message, "")."""
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//"):
+            return ("", "", "") if base and url.startswith(base) else ("external", "", "")   # canonical, feeds
+        if url.startswith("/"):
+            if not (is404 and base_path and url.startswith(base_path)):
+                return "link-absolute", f"链接“{url}”以 / 开头，网站放在子路径下（如 /zwgk/）时会失效。", ""
+            target, wrong = resolve("", parts.path[len(base_path):] or ".")
+        elif not parts.path:
+            return "ok", "", unquote(parts.fragment)         # this page
+        else:
+            target, wrong = resolve(page_dir, parts.path)
+        if wrong:
+            return "link-broken", f"链接“{url}”{wrong}", ""
+        return "ok", target, unquote(parts.fragment)
+
+    pages = sorted((f for f in files if f.endswith(".html")), key=lambda f: f.split("/"))
+    for rel in pages:
         page_dir = posixpath.dirname(rel)
+        depth = page_dir.count("/") + 1 if page_dir else 0
+        climb = "../" * depth
         page_url = (page_dir + "/") if rel.endswith("index.html") and page_dir else ("" if rel == "index.html" else rel)
         source = sources.get(page_url)
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
         report.pages += 1
         problems: dict[tuple[str, str], str] = {}
         is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose
@@ -78,33 +130,22 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
                 if not url or url.lower().startswith(_SKIP):
                     continue
                 report.links += 1
-                parts = urlsplit(url)
-                if parts.scheme or url.startswith("//"):
-                    if base and url.startswith(base):
-                        continue                 # canonical and feed links to the site's own public address
-                    external.setdefault(url, []).append(rel)
-                    continue
-                if url.startswith("/"):
-                    if not (is404 and base_path and url.startswith(base_path)):
-                        problems[("link-absolute", url)] = f"链接“{url}”以 / 开头，网站放在子路径下（如 /zwgk/）时会失效。"
-                        continue
-                    target_rel = posixpath.normpath(unquote(parts.path[len(base_path):]) or ".")
-                elif parts.path:
-                    target_rel = posixpath.normpath(posixpath.join(page_dir, unquote(parts.path)))
+                if url[0] == "#":
+                    kind, target, frag = "ok", rel, unquote(url[1:])
                 else:
-                    target_rel = rel
-                if target_rel.startswith(".."):
-                    problems[("link-broken", url)] = f"链接“{url}”指向网站目录之外。"
-                    continue
-                target = site_dir / target_rel
-                if target.is_dir():
-                    target = target / "index.html"
-                if not target.is_file():
-                    problems[("link-broken", url)] = f"链接“{url}”指向的页面或文件不存在。"
-                    continue
-                frag = unquote(parts.fragment)
-                if frag and target.suffix == ".html" and frag not in anchors(target):
-                    problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+                    # a URL that climbs to the site root resolves the same from every page of this depth
+                    key = (depth, is404, url) if url.startswith(climb) or url[0] == "/" else (page_dir, url)
+                    if key not in outcome:
+                        outcome[key] = classify(url, page_dir, is404)
+                    kind, target, frag = outcome[key]
+                    target = target or rel
+                if kind == "ok":
+                    if frag and target.endswith(".html") and not has_anchor(target, frag, text if target == rel else None):
+                        problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+                elif kind == "external":
+                    external.setdefault(url, []).append(rel)
+                elif kind:
+                    problems[(kind, url)] = target
         for (code, url), message in problems.items():
             report.findings.append(Finding(
                 code, source or f"site/{rel}", message + f"（页面 {rel}）",

@@ -105,7 +105,14 @@ def relurl(target: str, here: str) -> str:
     """Relative URL from directory `here` to `target` (both site-relative)."""
     if "://" in target or target.startswith(("#", "mailto:", "tel:")):
         return target
-    rel = posixpath.relpath("/" + target, "/" + here) if target.strip("/") else posixpath.relpath("/", "/" + here)
+    if "/." in "/" + target + "/" + here or "//" in target + "/" + here:   # dot segments: let posixpath normalize
+        rel = posixpath.relpath("/" + target, "/" + here) if target.strip("/") else posixpath.relpath("/", "/" + here)
+    else:                                   # the common case, without posixpath's abspath calls
+        t, h = [p for p in target.split("/") if p], [p for p in here.split("/") if p]
+        i, n = 0, min(len(t), len(h))
+        while i < n and t[i] == h[i]:
+            i += 1
+        rel = "/".join([".."] * (len(h) - i) + t[i:]) or "."
     if target.endswith("/") or not target:
         rel = rel.rstrip("/") + "/"
         if rel == "./":
@@ -124,6 +131,18 @@ def plain_text(html: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def pager_window(key: str, page: int, last: int, spread: int = 2) -> list[tuple[int | None, str]]:
+    """Links for the first, the last and the pages near `page`; (None, "") marks a gap. Listing every
+    page would make a listing of n pages O(n²) bytes."""
+    shown = sorted({1, last, *range(max(1, page - spread), min(last, page + spread) + 1)})
+    out: list[tuple[int | None, str]] = []
+    for n in shown:
+        if out and n - out[-1][0] > 1:
+            out.append((None, ""))
+        out.append((n, key + (f"{n}/" if n > 1 else "")))
+    return out
 
 
 def size_label(n: int) -> str:
@@ -259,11 +278,13 @@ class Renderer:
                       show_validity: bool = False, empty_text: str = "", nil=None, extra: str = "") -> list[Page]:
         chunks = pages_of(items, self.site.page_size)
         out = []
+        last = len(chunks)
         for n, chunk in enumerate(chunks, 1):
             here = key + (f"{n}/" if n > 1 else "")
-            pager = [(i, key + (f"{i}/" if i > 1 else "")) for i in range(1, len(chunks) + 1)]
             html = self.render("listing.html", here, title=title, items=chunk, crumbs=crumbs,
-                               description=description, children=children or [], page=n, pager=pager,
+                               description=description, children=children or [], page=n,
+                               pager=pager_window(key, n, last), pages=last,
+                               page_url=lambda i: key + (f"{i}/" if i > 1 else ""),
                                total=len(items), show_validity=show_validity, empty_text=empty_text, nil=nil,
                                extra=Markup(extra) if n == 1 else "")
             out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))

@@ -609,17 +609,17 @@ def build(cat: Catalogue, data: dict[int, ReportData] | None = None,
     report_columns = {c.slug for c in cat.column_list() if c.doc_class == "年报"}
     items: dict[int, Item] = {}
     for item in sorted(cat.items, key=lambda i: i.date_published):
-        line = _key_line(cat, item, "报告年度")
+        line = lambda: _key_line(cat, item, "报告年度")  # noqa: E731 - read the file only for a problem
         if item.report_year is not None and item.column not in report_columns:
             problems.append(Problem("report-year-column", item.source, "只有“年报”类栏目中的信息才能填写报告年度。",
-                                    "删除“报告年度”，或把本信息移到政府信息公开年报栏目。", line, "报告年度"))
+                                    "删除“报告年度”，或把本信息移到政府信息公开年报栏目。", line(), "报告年度"))
         elif item.report_year is None and item.column in report_columns and item.genre == "年报":
             problems.append(Problem("report-year-missing", item.source, "年度报告没有填写“报告年度”，不会生成表格和检查。",
                                     "增加一行“报告年度: 2025”（所报告的年份）。", 2, "报告年度", WARNING))
         elif item.report_year in items:
             problems.append(Problem("report-year-duplicate", item.source,
                                     f"与 {items[item.report_year].source} 的报告年度都是 {item.report_year}。",
-                                    "每个年度只能有一份年度报告；更正报告请修改原文件。", line, "报告年度"))
+                                    "每个年度只能有一份年度报告；更正报告请修改原文件。", line(), "报告年度"))
         elif item.report_year is not None:
             items[item.report_year] = item
     if inputs.register:

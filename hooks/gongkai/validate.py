@@ -521,39 +521,33 @@ class _ItemChecker:
             return self.revisions(value, add)
         raise AssertionError(f.kind)
 
-    def attachments(self, value, add):
-        if not isinstance(value, list):
-            add("wrong-type", "附件", f"应是列表，现在写成了{_type_name(value)}。",
-                "每个附件一行：“  - {文件: 00012/附件1.pdf, 标题: 附件标题}”。")
-            return []
-        out = []
-        for i, entry in enumerate(value, 1):
+    @staticmethod
+    def entries(value, add, key: str, main: str, allowed: dict, example: str):
+        """(position, mapping) of a list field whose entries are mappings; a bare string stands for `main`."""
+        for i, entry in enumerate(value if isinstance(value, list) else [value], 1):
             if isinstance(entry, str):
-                entry = {"文件": entry}
-            if not isinstance(entry, dict) or not isinstance(entry.get("文件"), str):
-                add("wrong-type", "附件", f"第{i}个附件缺少“文件”。",
-                    "写成“  - {文件: 00012/附件1.pdf, 标题: 附件标题}”。")
+                entry = {main: entry}
+            if not isinstance(entry, dict) or not isinstance(entry.get(main), str):
+                add("wrong-type", key, f"第{i}项缺少“{main}”。", f"写成“  - {example}”。")
                 continue
-            for key in set(entry) - set(schema.ATTACHMENT_KEYS):
-                add("unknown-key", "附件", f"第{i}个附件中的“{key}”不是可用的项。", "附件只写“文件”和“标题”。")
+            for extra in set(entry) - set(allowed):
+                add("unknown-key", key, f"第{i}项中的“{extra}”不是可用的项。",
+                    f"{key}只写" + "和".join(f"“{k}”" for k in allowed) + "。")
+            yield i, entry
+
+    def attachments(self, value, add):
+        out = []
+        for _, entry in self.entries(value, add, "附件", "文件", schema.ATTACHMENT_KEYS,
+                                     "{文件: 00012/附件1.pdf, 标题: 附件标题}"):
             path = entry["文件"].strip()
             title = str(entry.get("标题") or PurePosixPath(path).stem).strip()
             out.append({"path": path, "title": title})
         return out
 
     def relations(self, value, add):
-        if not isinstance(value, list):
-            value = [value]
         out = []
-        for i, entry in enumerate(value, 1):
-            if isinstance(entry, str):
-                entry = {"索引号": entry}
-            if not isinstance(entry, dict) or not isinstance(entry.get("索引号"), str):
-                add("wrong-type", "关联", f"第{i}项缺少“索引号”。",
-                    "写成“  - {索引号: …/2024-00012, 关系: 解读}”。")
-                continue
-            for key in set(entry) - set(schema.RELATION_KEYS):
-                add("unknown-key", "关联", f"第{i}项中的“{key}”不是可用的项。", "关联只写“索引号”和“关系”。")
+        for i, entry in self.entries(value, add, "关联", "索引号", schema.RELATION_KEYS,
+                                     "{索引号: …/2024-00012, 关系: 解读}"):
             relation = str(entry.get("关系") or "相关")
             if relation not in schema.RELATIONS:
                 add("bad-value", "关联", f"第{i}项的关系“{relation}”不是可用的值。",
