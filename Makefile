@@ -62,6 +62,13 @@ schema-doc: $(STAMP)
 clean:
 	rm -rf site site-intranet
 
+## Build benchmark (minutes to an hour): cold and incremental builds of 1k, 10k, 100k synthetic items and
+## Debian's Hugo on the same content, into bench/results.md. Smaller: make bench SIZES=1000,10000
+SIZES ?= 1000,10000,100000
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes $(SIZES)
+
 ## Regenerate the field tables in README.md from the schema.
 docs: $(STAMP)
 	$(BIN)/python -m gongkai schema-doc --update README.md

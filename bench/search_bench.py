@@ -53,7 +53,7 @@ def terms(q: str) -> list[tuple[str, set]]:
     return [(squash(t), set(WORD.findall(unicodedata.normalize("NFKC", t).lower()))) for t in raw]
 
 
-def build(project: Path, site: Path) -> dict:
+def build(project: Path, site: Path, index_only: Path | None = None) -> dict:
     from gongkai import derive, index, pipeline, render
     os.environ["GONGKAI_TODAY"] = "2026-11-28"
     figures = {}
@@ -73,6 +73,18 @@ def build(project: Path, site: Path) -> dict:
     figures["index files"] = len(files)
     figures["index MB"] = sum(len(v) for v in files.values()) / 1e6
     figures["posting shards"] = json.loads(files["manifest.json"])["shards"]
+    if index_only:
+        import shutil
+        if site.exists():
+            shutil.rmtree(site)
+        shutil.copytree(index_only, site)
+        for old in ("p", "d", "f", "k", "manifest.json"):       # the old index; the search page stays
+            target = site / "search" / old
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        for rel, data in files.items():
+            (site / "search" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / "search" / rel).write_bytes(data)
+        return figures
     env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1")
     t = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=project, env=env,
@@ -108,7 +120,7 @@ window.pfSearch = async (q) => { const t0 = performance.now(); const r = await p
 window.pfReady = true;</script>"""
 
 
-def measure(site: Path, with_pagefind: bool) -> list[dict]:
+def measure(site: Path, with_pagefind: bool, by_ids: bool = False) -> list[dict]:
     from conftest import CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
     import functools
@@ -126,7 +138,8 @@ def measure(site: Path, with_pagefind: bool) -> list[dict]:
     for path in (site / "search/d").glob("*/*.json"):
         row = json.loads(path.read_text())
         text = " ".join(row[1:6]) + " " + row[10]
-        docs.append((row[0], squash(text), row[7], set(WORD.findall(unicodedata.normalize("NFKC", text).lower()))))
+        key = int(path.stem) if by_ids else row[0]
+        docs.append((key, squash(text), row[7], set(WORD.findall(unicodedata.normalize("NFKC", text).lower()))))
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -148,7 +161,10 @@ def measure(site: Path, with_pagefind: bool) -> list[dict]:
                 fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
                                       ".reduce((s, e) => s + e.transferSize, 0)")
                 candidates = pg.evaluate("q => gkSearch.candidates(q)", q)
-                got = set(pg.evaluate("q => gkSearch.urls(q)", q))
+                if by_ids:      # candidate ids before the per-result phrase check: a lower bound on precision
+                    got = set(pg.evaluate("q => gkSearch.index.search(q, {}, 'new').then(r => Array.from(r.ids))", q))
+                else:
+                    got = set(pg.evaluate("q => gkSearch.urls(q)", q))
                 row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(fetched / 1024, 1),
                        "candidates": candidates, "recall": len(got & want) / len(want) if want else float(not got),
                        "precision": len(got & want) / len(got) if got else float(not want)}
@@ -207,16 +223,19 @@ def main():
     ap.add_argument("--work", default="/tmp/gongkai-bench")
     ap.add_argument("--pagefind", action="store_true")
     ap.add_argument("--out")
+    ap.add_argument("--index-only", metavar="SITE",
+                    help="skip the MkDocs build: put the new index into a copy of this built site (the search page "
+                         "does not depend on the items) and measure on candidate ids, not verified URLs")
     args = ap.parse_args()
     work = Path(args.work)
     project, site = work / f"project-{args.n}", work / f"site-{args.n}"
     t = time.perf_counter()
     generate(args.n, project)
     figures = {"generate s": time.perf_counter() - t}
-    figures.update(build(project, site))
+    figures.update(build(project, site, Path(args.index_only) if args.index_only else None))
     if args.pagefind:
         figures.update(pagefind_index(site))
-    rows = measure(site, args.pagefind)
+    rows = measure(site, args.pagefind, by_ids=bool(args.index_only))
     text = report(args.n, figures, rows)
     print(text)
     if args.out:

@@ -9,6 +9,7 @@ Porting to another engine means rewriting this file only.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from gongkai import inspection_report, linkcheck, pipeline, render, write  # noqa: E402
+from gongkai import cache, inspection_report, linkcheck, pipeline, render, write  # noqa: E402
 from gongkai.problems import ERROR, InputError, report  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
@@ -69,6 +70,15 @@ def on_config(config):
     return config
 
 
+def on_pre_build(config):
+    """MkDocs empties site_dir next: keep the last build's item and listing folders aside, so that
+    write_site rewrites only the files that change."""
+    if os.environ.get("GONGKAI_CACHE") != "0":
+        site_dir = Path(config.site_dir).resolve()
+        _state["stash"] = _state["root"] / cache.DIR / "site" / cache.digest(str(site_dir))[:16]
+        write.stash(site_dir, _state["stash"])
+
+
 def on_files(files, config):
     out = _state["result"].output
     for page in out.engine_pages:
@@ -105,11 +115,15 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     shutil.rmtree(site_dir / SHELL_DIR, ignore_errors=True)
     result = _state["result"]
-    stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search)
+    with pipeline.timed("write"):
+        stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search,
+                                 _state.get("stash"))
     log.info(f"gongkai：{len(result.catalogue.items)} 条信息，写入 {stats['pages']} 个页面、{stats['assets']} 个文件。")
     site = result.catalogue.site
-    links = linkcheck.check_site(site_dir, linkcheck.page_sources(result.catalogue.items, result.output.engine_pages),
-                                 config.site_url or "", linkcheck.footer_texts(site))
+    with pipeline.timed("link check"):
+        links = linkcheck.check_site(site_dir, linkcheck.page_sources(result.catalogue.items,
+                                                                      result.output.engine_pages),
+                                     config.site_url or "", linkcheck.footer_texts(site))
     ins = result.inspection
     ins.findings += links.findings
     ins.external_links, ins.links_checked = links.external, True
@@ -125,3 +139,10 @@ def on_post_build(config):
         write.write_bytes(site_dir / asset.path, asset.data if asset.data is not None else asset.src.read_bytes())
     if result.admin:
         log.info("gongkai：内网版，表单编辑在 admin/。")
+    times = "、".join(f"{pipeline.STAGE_NAMES.get(k, k)} {v:.1f}" for k, v in pipeline.TIMES.items())
+    log.info(f"gongkai：各阶段用时（秒）：{times}。")
+    try:                                    # for bench/run.py
+        (_state["root"] / cache.DIR).mkdir(parents=True, exist_ok=True)
+        (_state["root"] / cache.DIR / "times.json").write_text(json.dumps(pipeline.TIMES))
+    except OSError:
+        pass

@@ -72,3 +72,22 @@ def test_footer_texts_follow_the_portal_setting():
                                   "0550-6021234")
     site.footer_by_portal = True
     assert footer_texts(site) == ("示例县人民政府办公室", "0550-6021234")
+
+
+def test_pages_checked_on_both_cores_give_the_same_report(tmp_path, monkeypatch):
+    from gongkai import workers
+    site = tmp_path / "site"
+    for n in range(40):
+        page(site, f"gk/{n}/index.html", f'<a href="../{n + 1}/">下一条</a><a href="../../zhinan/#c{n % 3}">联系</a>'
+                                         f'<a href="https://x{n % 4}.example/">外部</a>', footer=FOOTER if n % 5 else "")
+    page(site, "zhinan/index.html", '<h2 id="c0">联系我们</h2><h2 id="c1">地址</h2>')
+    args = (site, {}, "", ("3499010001",))
+    monkeypatch.setenv("GONGKAI_JOBS", "1")
+    alone = check_site(*args)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    real = workers.map_slices
+    monkeypatch.setattr(workers, "map_slices", lambda task, count, min_slice=0: real(task, count, 1))
+    both = check_site(*args)
+    assert [(f.code, f.file, f.message) for f in both.findings] == [(f.code, f.file, f.message) for f in alone.findings]
+    assert both.external == alone.external and (both.pages, both.links) == (alone.pages, alone.links)
+    assert {f.code for f in alone.findings} == {"link-broken", "link-anchor", "footer-missing"}

@@ -24,7 +24,8 @@ import unicodedata
 from array import array
 from collections import defaultdict, deque
 from itertools import repeat
-from operator import sub
+
+import numpy as np
 
 from .extract import text_of
 from .render import SearchDoc
@@ -100,26 +101,49 @@ def uvarint(n: int) -> bytes:
     return bytes(out)
 
 
-def encode_postings(ids: array, total: int) -> bytes:
+def encode_postings(ids, total: int) -> bytes:
     """Sorted ids as a bitmap (type 1) or as deltas of fixed width (type 0)."""
+    ids = np.asarray(ids, dtype=np.int64)
     bitmap_size = (total + 7) // 8
     if len(ids) * 1 >= bitmap_size:
-        if not total:
-            return b"\x01"
-        bits = bytearray(b"0") * total                 # one ASCII digit per id, set without a Python loop
-        _consume(map(bits.__setitem__, ids, repeat(49)))
-        bits.reverse()                                 # id 0 is the lowest bit of the first byte
-        return b"\x01" + int(bits, 2).to_bytes(bitmap_size, "little")
-    deltas = array("I", [ids[0]])
-    deltas.extend(map(sub, ids[1:], ids))
-    top = max(deltas)
-    width, code = (1, "B") if top < 256 else (2, "H") if top < 65536 else (4, "I")
-    packed = array(code, deltas)
-    if packed.itemsize != width:  # pragma: no cover - exotic platform
-        raise RuntimeError("unexpected array item size")
-    if array("H", [1]).tobytes() != b"\x01\x00":  # pragma: no cover - big-endian host
-        packed.byteswap()
-    return b"\x00" + bytes([width]) + packed.tobytes()
+        bits = np.zeros(bitmap_size * 8, dtype=bool)
+        bits[ids] = True
+        return b"\x01" + np.packbits(bits, bitorder="little").tobytes()
+    deltas = np.diff(ids, prepend=0)
+    top = int(deltas.max())
+    width, code = (1, "<u1") if top < 256 else (2, "<u2") if top < 65536 else (4, "<u4")
+    return b"\x00" + bytes([width]) + deltas.astype(code).tobytes()
+
+
+def cjk_codes(text: str) -> np.ndarray:
+    """The CJK tokens of normalized text (see tokens()) as sorted unique integers: a character is its
+    code point, a bigram a<<21|b, a trigram a<<42|b<<21|c. Vectorized: tokenizing is most of the build."""
+    c = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    m = ((c >= 0x3400) & (c <= 0x4DBF)) | ((c >= 0x4E00) & (c <= 0x9FFF)) | ((c >= 0xF900) & (c <= 0xFAFF))
+    c = c.astype(np.uint64)
+    m2 = m[:-1] & m[1:]
+    bi = c[:-1] << 21 | c[1:]
+    tri = bi[:-1] << 21 | c[2:]
+    return np.unique(np.concatenate((c[m], bi[m2], tri[m2[:-1] & m[2:]])))
+
+
+def code_token(code: int) -> str:
+    return "".join(chr(code >> shift & 0x1FFFFF) for shift in (42, 21, 0) if code >> shift)
+
+
+def group_codes(per_doc: list[np.ndarray]):
+    """(token, sorted doc ids) for every token code in the documents' code arrays."""
+    if not per_doc:
+        return
+    codes = np.concatenate(per_doc)
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.uint32), [len(a) for a in per_doc])
+    order = np.argsort(codes, kind="stable")          # stable: ids stay ascending within a token
+    codes, doc = codes[order], doc[order]
+    del order
+    bounds = np.concatenate(([0], np.flatnonzero(codes[1:] != codes[:-1]) + 1, [len(codes)]))
+    for n in range(len(bounds) - 1):
+        a, b = bounds[n], bounds[n + 1]
+        yield code_token(int(codes[a])), doc[a:b]
 
 
 FILTERS = (("lm", "栏目"), ("nf", "年份"), ("jg", "发布机构"), ("zt", "主题分类"), ("tc", "体裁"),
@@ -136,12 +160,16 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
     lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
-    posting, title = postings.__getitem__, "t".__add__
+    body_codes, title_codes = [], []                   # CJK tokens, per document
+    posting = postings.__getitem__
     for i, doc in enumerate(docs):
-        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.publisher, doc.text)))
-        # postings[tok].append(i) for every token, looped in C
-        _consume(map(array.append, map(posting, tokens(body)), repeat(i)))
-        _consume(map(array.append, map(posting, map(title, tokens(normalize(doc.title)))), repeat(i)))
+        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.text)))
+        title = normalize(doc.title)
+        body_codes.append(cjk_codes(body))
+        title_codes.append(cjk_codes(title))
+        # postings[tok].append(i) for every word token, looped in C
+        _consume(map(array.append, map(posting, {"#" + w for w in _WORD.findall(body)}), repeat(i)))
+        _consume(map(array.append, map(posting, {"t#" + w for w in _WORD.findall(title)}), repeat(i)))
         for key, values in doc.filters.items():
             for value in values:
                 filter_ids[key][value].append(i)
@@ -153,6 +181,9 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
             lookups[year]["i"][serial].append(i)
     # posting shards
     encoded = {tok: encode_postings(ids, total) for tok, ids in postings.items()}
+    for prefix, per_doc in (("", body_codes), ("t", title_codes)):
+        encoded.update((prefix + tok, encode_postings(ids, total)) for tok, ids in group_codes(per_doc))
+    del body_codes, title_codes
     size = sum(len(t.encode()) + len(e) + 4 for t, e in encoded.items())
     shards = 1
     while size / shards > SHARD_TARGET:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import workers
 from .checks import Finding
 from .problems import ERROR, WARNING
 
@@ -114,50 +115,63 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
         return "ok", target, unquote(parts.fragment)
 
     pages = sorted((f for f in files if f.endswith(".html")), key=lambda f: f.split("/"))
-    for rel in pages:
-        page_dir = posixpath.dirname(rel)
-        depth = page_dir.count("/") + 1 if page_dir else 0
-        climb = "../" * depth
-        page_url = (page_dir + "/") if rel.endswith("index.html") and page_dir else ("" if rel == "index.html" else rel)
-        source = sources.get(page_url)
-        text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
-        report.pages += 1
-        problems: dict[tuple[str, str], str] = {}
-        is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose
-        for tag in _TAG.finditer(text):
-            for name, dq, sq in _ATTR.findall(tag.group(2)):
-                url = (dq if dq or not sq else sq).strip()
-                if not url or url.lower().startswith(_SKIP):
-                    continue
-                report.links += 1
-                if url[0] == "#":
-                    kind, target, frag = "ok", rel, unquote(url[1:])
-                else:
-                    # a URL that climbs to the site root resolves the same from every page of this depth
-                    key = (depth, is404, url) if url.startswith(climb) or url[0] == "/" else (page_dir, url)
-                    if key not in outcome:
-                        outcome[key] = classify(url, page_dir, is404)
-                    kind, target, frag = outcome[key]
-                    target = target or rel
-                if kind == "ok":
-                    if frag and target.endswith(".html") and not has_anchor(target, frag, text if target == rel else None):
-                        problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
-                elif kind == "external":
-                    external.setdefault(url, []).append(rel)
-                elif kind:
-                    problems[(kind, url)] = target
-        for (code, url), message in problems.items():
-            report.findings.append(Finding(
-                code, source or f"site/{rel}", message + f"（页面 {rel}）",
-                "改正链接地址或补上目标文件；站内链接请写相对路径。", None, None,
-                WARNING if is404 and code == "link-anchor" else ERROR, page_url or rel,
-                R_SUBPATH if code == "link-absolute" else R_LINKS))
-        missing = [t for t in footer if t not in text]
-        if missing and "<html" in text[:500].lower():
-            report.findings.append(Finding(
-                "footer-missing", f"site/{rel}", f"页面底部缺少“{'”“'.join(missing)}”。",
-                "检查主题覆盖（overrides/）中的页脚模板；嵌入上级门户且由门户显示页脚的，在 catalogue/site.yml 中设"
-                "“页脚由门户提供: true”。", None, None, ERROR, rel, R_FOOTER))
+
+    def scan(first: int, last: int) -> tuple[LinkReport, dict[str, list[str]]]:
+        report, external = LinkReport(), {}
+        for rel in pages[first:last]:
+            page_dir = posixpath.dirname(rel)
+            depth = page_dir.count("/") + 1 if page_dir else 0
+            climb = "../" * depth
+            page_url = (page_dir + "/") if rel.endswith("index.html") and page_dir else \
+                ("" if rel == "index.html" else rel)
+            source = sources.get(page_url)
+            text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
+            report.pages += 1
+            problems: dict[tuple[str, str], str] = {}
+            is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose
+            for tag in _TAG.finditer(text):
+                for name, dq, sq in _ATTR.findall(tag.group(2)):
+                    url = (dq if dq or not sq else sq).strip()
+                    if not url or url.lower().startswith(_SKIP):
+                        continue
+                    report.links += 1
+                    if url[0] == "#":
+                        kind, target, frag = "ok", rel, unquote(url[1:])
+                    else:
+                        # a URL that climbs to the site root resolves the same from every page of this depth
+                        key = (depth, is404, url) if url.startswith(climb) or url[0] == "/" else (page_dir, url)
+                        if key not in outcome:
+                            outcome[key] = classify(url, page_dir, is404)
+                        kind, target, frag = outcome[key]
+                        target = target or rel
+                    if kind == "ok":
+                        if frag and target.endswith(".html") and \
+                                not has_anchor(target, frag, text if target == rel else None):
+                            problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+                    elif kind == "external":
+                        external.setdefault(url, []).append(rel)
+                    elif kind:
+                        problems[(kind, url)] = target
+            for (code, url), message in problems.items():
+                report.findings.append(Finding(
+                    code, source or f"site/{rel}", message + f"（页面 {rel}）",
+                    "改正链接地址或补上目标文件；站内链接请写相对路径。", None, None,
+                    WARNING if is404 and code == "link-anchor" else ERROR, page_url or rel,
+                    R_SUBPATH if code == "link-absolute" else R_LINKS))
+            missing = [t for t in footer if t not in text]
+            if missing and "<html" in text[:500].lower():
+                report.findings.append(Finding(
+                    "footer-missing", f"site/{rel}", f"页面底部缺少“{'”“'.join(missing)}”。",
+                    "检查主题覆盖（overrides/）中的页脚模板；嵌入上级门户且由门户显示页脚的，在 catalogue/site.yml 中设"
+                    "“页脚由门户提供: true”。", None, None, ERROR, rel, R_FOOTER))
+        return report, external
+
+    for part, found in workers.map_slices(scan, len(pages), min_slice=2000):   # both cores, pages in order
+        report.findings += part.findings
+        report.pages += part.pages
+        report.links += part.links
+        for url, where in found.items():
+            external.setdefault(url, []).extend(where)
     report.external = [(pages[0] + (f" 等{len(pages)}个页面" if len(pages) > 1 else ""), url)
                        for url, pages in external.items()]
     return report

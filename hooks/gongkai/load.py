@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from . import workers
+from .cache import Cache, digest
 from .problems import Problem
 
 try:
@@ -198,10 +200,24 @@ def find_items(items_dir: Path) -> list[Path]:
     return found
 
 
-def load_items(items_dir: Path, root: Path) -> tuple[list[Source], list[Problem]]:
+def load_items(items_dir: Path, root: Path, cache: Cache | None = None) -> tuple[list[Source], list[Problem]]:
+    """Every item file, parsed on all cores; a file whose path and bytes are in the cache is not parsed again."""
+    paths = find_items(items_dir)
+    rels = [_display(p, root) for p in paths]
+    keys = [digest(rel, p.read_bytes()) for rel, p in zip(rels, paths)] if cache else []
+    known = cache.get_many(keys) if cache else {}
+    todo = [n for n in range(len(paths)) if not keys or keys[n] not in known]
+    parts = workers.map_slices(lambda a, b: [load_source(paths[n], root) for n in todo[a:b]], len(todo))
+    parsed = dict(zip(todo, (done for part in parts for done in part)))
     sources, problems = [], []
-    for path in find_items(items_dir):
-        src, found = load_source(path, root)
+    for n, path in enumerate(paths):
+        if n in parsed:
+            src, found = parsed[n]
+            if cache:
+                cache.put(keys[n], (src and (src.meta, src.body, src.key_lines, src.body_line), found))
+        else:
+            fields, found = known[keys[n]]
+            src = fields and Source(rels[n], path, *fields, mtime_ns=path.stat().st_mtime_ns)
         problems.extend(found)
         if src is not None:
             sources.append(src)
@@ -274,7 +290,8 @@ def last_changed(root: Path, rels: list[str]) -> dict[str, date]:
 DATA_DIR = Path(__file__).parent / "data"
 
 
-def load_project(root: Path, catalogue: str = "catalogue", content: str = "content") -> Inputs:
+def load_project(root: Path, catalogue: str = "catalogue", content: str = "content",
+                 cache: Cache | None = None) -> Inputs:
     root = Path(root).resolve()
     cat = root / catalogue
     problems: list[Problem] = []
@@ -293,7 +310,7 @@ def load_project(root: Path, catalogue: str = "catalogue", content: str = "conte
         problems += found
         if preset is not None:
             presets[path.stem] = preset
-    sources, found = load_items(cat / "items", root)
+    sources, found = load_items(cat / "items", root, cache)
     problems += found
     pages = {}
     content_dir = root / content

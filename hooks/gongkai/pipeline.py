@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import checks, decap, derive, index, inspection_report, load, model, render, report, settings, validate
+from .cache import open_cache
 from .problems import ERROR, InputError, Problem, errors
 
 
@@ -16,14 +19,34 @@ def today() -> date:
     return date.fromisoformat(fixed) if fixed else date.today()
 
 
+TIMES: dict[str, float] = {}          # seconds per stage of the last run in this process (benchmarks)
+STAGE_NAMES = {"load": "读取", "validate": "校验", "model": "建模", "annual reports": "年报", "derive": "分类索引",
+               "inspection": "自查", "render": "生成页面", "search index": "检索索引", "write": "写入",
+               "link check": "链接检查"}
+
+
+@contextmanager
+def timed(stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        TIMES[stage] = TIMES.get(stage, 0.0) + time.perf_counter() - start
+
+
 def _model(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
     """load → validate → model. Returns the catalogue only when there is no error."""
     on_date = on_date or today()
-    inputs = load.load_project(root)
-    valid = validate.validate(inputs, on_date)
+    with timed("load"):
+        store = open_cache(root, "load")
+        inputs = load.load_project(root, cache=store)
+        store.close()
+    with timed("validate"):
+        valid = validate.validate(inputs, on_date)
     if any(p.severity == ERROR for p in valid.problems):
         return None, valid.problems
-    return model.build(valid, inputs.root, on_date), valid.problems
+    with timed("model"):
+        return model.build(valid, inputs.root, on_date), valid.problems
 
 
 def check(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
@@ -32,7 +55,8 @@ def check(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | No
     cat, problems = _model(root, on_date)
     if cat is None:
         return None, problems
-    found = report.build(cat).problems
+    with timed("annual reports"):
+        found = report.build(cat).problems
     return (None if errors(found) else cat), problems + found
 
 
@@ -67,11 +91,13 @@ def inspect(root: Path, on_date: date | None = None) -> Inspected:
     cat, problems = check(root, on_date)
     if cat is None:
         return Inspected(None, None, None, checks.failed(on_date, problems))
-    idx = derive.derive(cat)
+    with timed("derive"):
+        idx = derive.derive(cat)
     conf, found = settings.load_settings(root, cat)
     if errors(found):
         return Inspected(cat, idx, None, checks.failed(on_date, problems + found))
-    ins = checks.inspect(cat, idx, conf, checks.entry_dates(root))
+    with timed("inspection"):
+        ins = checks.inspect(cat, idx, conf, checks.entry_dates(root))
     ins.findings[:0] = problems + found
     return Inspected(cat, idx, conf, ins)
 
@@ -93,18 +119,23 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
     Raises InputError on staff errors and inspection errors (nothing is published);
     writes the inspection report to report_dir first, when given."""
     root = Path(root).resolve()
+    TIMES.clear()
     done = inspect(root, on_date)
     if report_dir is not None:
         inspection_report.write(report_dir, done.inspection)
     if errors(done.inspection.findings):
         raise InputError(done.inspection.findings)
     cat, idx = done.catalogue, done.indexes
-    out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
-                        report.build(cat, calendar=done.settings.calendar))
+    with timed("render"):
+        store = open_cache(root, "render")
+        out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
+                            report.build(cat, calendar=done.settings.calendar), store)
+        store.close()
     admin: list[render.Asset] = []
     if intranet:                                    # never part of the public site
         admin, found = decap.assets(cat, root, base_url)
         if errors(found):
             raise InputError(found)
-    return Result(cat, idx, out, done.inspection.findings + out.problems, index.build(out.search_docs),
-                  done.inspection, admin)
+    with timed("search index"):
+        search = index.build(out.search_docs)
+    return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin)

@@ -20,7 +20,8 @@ import markdown as md
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import appform, charts, feeds, flowchart, report, schema
+from . import appform, charts, feeds, flowchart, report, schema, workers
+from .cache import Cache, code_version, digest
 from .derive import Indexes, pages_of
 from .model import Catalogue, Column, Item
 from .problems import Problem
@@ -42,6 +43,7 @@ FORM_DOCX = "ysqgk/政府信息公开申请表.docx"
 OPEN_JSON, OPEN_CSV, FEED = "catalogue.json", "catalogue.csv", "feed.xml"
 FLOW_SVG = "ysqgk/办理流程图.svg"
 STANDARD = "bzml/"                     # 基层政务公开标准目录, when catalogue/standard.yml exists
+BODY_SLOT = "\x00gk-body\x00"          # stands for an item's body in its cached page frame
 SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATALOGUE: "ml.md",
            APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md", SEARCH: "search.md"}
 
@@ -151,8 +153,10 @@ def size_label(n: int) -> str:
 
 class Renderer:
     def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
-                 settings: Settings | None = None, reports: report.Reports | None = None):
+                 settings: Settings | None = None, reports: report.Reports | None = None, cache: Cache | None = None):
         self.cat, self.idx, self.site = cat, idx, cat.site
+        self.cache = cache                  # Markdown → HTML by text hash, kept between builds
+        self.md_done: dict[str, str] = {}   # this build's conversions (and those found in the cache)
         self.settings = settings            # inspection settings: “本期无此类信息” records
         self.reports = reports or report.Reports({}, {}, [])   # annual reports by year and by 索引号
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""   # public address; "" keeps URLs relative
@@ -163,6 +167,12 @@ class Renderer:
                                 breakable=lambda t: Markup(str(escape(t)).replace("/", "/<wbr>")),
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
         self.md = md.Markdown(extensions=MD_EXTENSIONS)
+        # A rendered page depends on its context, the templates and the site settings: its cache key.
+        templates = sorted(p for d in template_dirs or [] if Path(d).is_dir()
+                           for p in Path(d).rglob("*") if p.is_file())
+        self.fingerprint = digest(code_version(), repr(self.site), self.base_url,
+                                  *(part for p in templates for part in (str(p), p.read_bytes())))
+        self.frames: dict[str, str] = {}    # item page frames (pages with BODY_SLOT), by key
         self.problems: list[Problem] = []
         self.search_docs: list[SearchDoc] = []
         self.sources = {i.source: i for i in cat.items}
@@ -194,14 +204,52 @@ class Renderer:
         return top + chain[::-1]
 
     def markdown(self, text: str) -> str:
-        self.md.reset()
-        return self.md.convert(text)
+        key = digest(text)
+        html = self.md_done.get(key)
+        if html is None:
+            self.md.reset()
+            html = self.md_done[key] = self.md.convert(text)
+        return html
+
+    def item_pages(self) -> tuple[list[Page], list[Asset]]:
+        """Every item's page, on all cores; Markdown found in the cache is not converted again."""
+        items = self.cat.items
+        keys = [digest(r.markdown if (r := self.reports.by_index.get(i.index_no)) else i.body) for i in items]
+        frame_keys = [self.item_context(i)[1] for i in items]
+        if self.cache:
+            self.md_done.update(self.cache.get_many(keys))
+            self.frames.update(self.cache.get_many(frame_keys))
+        known, old_frames = set(self.md_done), set(self.frames)
+
+        def task(start: int, stop: int):      # in a worker process, or here: returns what it added
+            p0, d0 = len(self.problems), len(self.search_docs)
+            done = [self.item_page(item) for item in items[start:stop]]
+            problems, docs = self.problems[p0:], self.search_docs[d0:]
+            del self.problems[p0:], self.search_docs[d0:]
+            frames = {k: self.frames[k] for k in frame_keys[start:stop] if k in self.frames and k not in old_frames}
+            return done, problems, docs, {k: self.md_done[k] for k in keys[start:stop] if k not in known}, frames
+
+        pages, assets = [], []
+        for done, problems, docs, new, frames in workers.map_slices(task, len(items)):
+            for page, found in done:
+                pages.append(page)
+                assets += found
+            self.problems += problems
+            self.search_docs += docs
+            self.md_done.update(new)
+            self.frames.update(frames)
+        if self.cache:
+            for key in set(self.md_done) - known:
+                self.cache.put(key, self.md_done[key])
+            for key in set(self.frames) - old_frames:
+                self.cache.put(key, self.frames[key])
+        return pages, assets
 
     # --- bulk pages -----------------------------------------------------
 
-    def item_page(self, item: Item) -> tuple[Page, list[Asset]]:
+    def item_context(self, item: Item) -> tuple[dict, str]:
+        """The item template's context (but the body) and its cache key."""
         here = self.item_url(item)
-        body_html, assets = self.item_body(item, here)
         col = self.idx.columns[item.column]
         groups_out: dict[str, list[Item]] = {}
         for link in self.idx.outgoing.get(item.index_no, []):
@@ -209,13 +257,30 @@ class Renderer:
         groups_in: dict[str, list[Item]] = {}
         for link in self.idx.incoming.get(item.index_no, []):
             groups_in.setdefault(schema.RELATION_REVERSE[link.relation], []).append(link.item)
-        html = self.render("item.html", here, item=item, body=Markup(body_html), column=col,
-                           crumbs=self.crumbs_for(col), related={**groups_out, **groups_in},
-                           replacements=self.idx.replacements(item),
-                           public_url=self.base_url + here if self.base_url else "")
+        ctx = dict(item=item, column=col, crumbs=self.crumbs_for(col), related={**groups_out, **groups_in},
+                   replacements=self.idx.replacements(item), public_url=self.base_url + here if self.base_url else "")
+        shown = lambda items: [(i.slug, i.title, i.doc_no, i.date_published) for i in items]  # noqa: E731
+        key = digest(self.fingerprint, "item", repr(item), col.name, repr(ctx["crumbs"]),
+                     repr([(label, shown(items)) for label, items in ctx["related"].items()]),
+                     repr(shown(ctx["replacements"])), str(self.idx.validity.get(item.index_no)), ctx["public_url"])
+        return ctx, key
+
+    def item_page(self, item: Item) -> tuple[Page, list[Asset]]:
+        here = self.item_url(item)
+        body_html, assets = self.item_body(item, here)
+        ctx, key = self.item_context(item)
+        frame = self.frames.get(key)
+        if frame is None:
+            frame = self.render("item.html", here, body=Markup(BODY_SLOT), **ctx)
+            if frame.count(BODY_SLOT) == 1:
+                self.frames[key] = frame
+        if frame.count(BODY_SLOT) == 1:
+            html = frame.replace(BODY_SLOT, body_html)
+        else:                                   # a template that does more with the body than show it
+            html = self.render("item.html", here, body=Markup(body_html), **ctx)
         for att in item.attachments:
             assets.append(Asset(here + att.path, src=att.src))
-        self.search_docs += self.item_docs(item, here, body_html, col)
+        self.search_docs += self.item_docs(item, here, body_html, ctx["column"])
         return Page(here, item.title, html), assets
 
     def item_docs(self, item: Item, here: str, body_html: str, col: Column) -> list[SearchDoc]:
@@ -279,14 +344,25 @@ class Renderer:
         chunks = pages_of(items, self.site.page_size)
         out = []
         last = len(chunks)
+        kids = repr([(c.name, c.slug, len(self.idx.by_column[c.slug])) for c in children or []])
         for n, chunk in enumerate(chunks, 1):
             here = key + (f"{n}/" if n > 1 else "")
+            rows = [(i.index_no, i.slug, i.title, i.doc_no, i.date_published, self.idx.validity.get(i.index_no))
+                    for i in chunk]
+            cache_key = digest(self.fingerprint, "listing", here, title, repr(rows), repr(crumbs), description, kids,
+                               f"{n}/{last}/{len(items)}/{show_validity}", empty_text, repr(nil), extra if n == 1 else "")
+            html = self.cache.get(cache_key) if self.cache else None
+            if html is not None:
+                out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
+                continue
             html = self.render("listing.html", here, title=title, items=chunk, crumbs=crumbs,
                                description=description, children=children or [], page=n,
                                pager=pager_window(key, n, last), pages=last,
                                page_url=lambda i: key + (f"{i}/" if i > 1 else ""),
                                total=len(items), show_validity=show_validity, empty_text=empty_text, nil=nil,
                                extra=Markup(extra) if n == 1 else "")
+            if self.cache:
+                self.cache.put(cache_key, html)
             out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
         return out
 
@@ -423,12 +499,7 @@ class Renderer:
                              appform_rows=appform.ROWS, appform_note=appform.NOTE),
             self.engine_page(SEARCH, "搜索", "search.html"),
         ]
-        bulk: list[Page] = []
-        assets: list[Asset] = []
-        for item in self.cat.items:
-            page, found = self.item_page(item)
-            bulk.append(page)
-            assets += found
+        bulk, assets = self.item_pages()
         for col in self.cat.column_list():
             bulk += self.column_pages(col)
         bulk += self.browse_pages()
@@ -490,5 +561,6 @@ class Renderer:
 
 
 def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
-           settings: Settings | None = None, reports: report.Reports | None = None) -> Output:
-    return Renderer(cat, idx, template_dirs, base_url, settings, reports).run()
+           settings: Settings | None = None, reports: report.Reports | None = None,
+           cache: Cache | None = None) -> Output:
+    return Renderer(cat, idx, template_dirs, base_url, settings, reports, cache).run()

@@ -7,6 +7,9 @@ Files are written only when their bytes change, so a rebuild touches little.
 from __future__ import annotations
 
 import html
+import os
+import posixpath
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -18,18 +21,80 @@ TITLE_MARK = "@@GK_TITLE@@"
 BODY_MARK = "<!--gk:body <h1 -->"
 
 
+def compact(markup: str) -> str:
+    """Drop blank lines and indentation (a theme's templates leave kilobytes of both). Every line break
+    stays, so text renders the same; markup with preformatted text is left as it is."""
+    if "<pre" in markup or "<textarea" in markup:
+        return markup
+    return "".join(line.strip() + "\n" for line in markup.split("\n") if line.strip())
+
+
 @dataclass
 class Shell:
     html: str
     url: str          # the shell page's own URL, e.g. "_gkshell/d2/"
 
-    def fill(self, page: Page) -> str:
+    def __post_init__(self):
         head, sep, tail = self.html.partition(BODY_MARK)
         if not sep:
             raise ValueError("page shell has no body marker")
+        self.head, self.tail = compact(head), compact(tail)
+
+    def fill(self, page: Page) -> str:
         title = html.escape(page.title, quote=True)
-        head = head.replace(TITLE_MARK, title).replace(self.url, page.path)
-        return head + page.body + tail.replace(TITLE_MARK, title).replace(self.url, page.path)
+        head = self.head.replace(TITLE_MARK, title).replace(self.url, page.path)
+        return head + page.body + self.tail.replace(TITLE_MARK, title).replace(self.url, page.path)
+
+
+# Folders only write_site writes into. An engine that empties the output folder before each build
+# (MkDocs does) would make every build write them anew: they are moved aside first and back after.
+STASHED = ("gk", "lm", "nf", "jg", "zt", "search/p", "search/d", "search/f", "search/k")
+
+
+def stash(site_dir: Path, store: Path) -> None:
+    """Move the bulk folders of the last build out of site_dir (before the engine empties it)."""
+    for rel in STASHED:
+        src, dst = site_dir / rel, store / rel
+        if not src.is_dir():
+            continue                      # nothing built yet, or the last build stopped: keep the stash
+        shutil.rmtree(dst, ignore_errors=True)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(src, dst)
+        except OSError:                   # another file system: this build writes everything
+            pass
+
+
+def unstash(site_dir: Path, store: Path) -> list[str]:
+    """Move the stashed folders back; returns those restored."""
+    back = []
+    for rel in STASHED:
+        src, dst = store / rel, site_dir / rel
+        if src.is_dir() and not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(src, dst)
+                back.append(rel)
+            except OSError:
+                shutil.rmtree(src, ignore_errors=True)
+    return back
+
+
+def prune(site_dir: Path, written: set[str], folders: list[str]) -> int:
+    """Delete files in these folders that this build did not write (removed items, pages, index files)."""
+    removed = 0
+    for rel in folders:
+        top = site_dir / rel
+        for dirpath, _, filenames in os.walk(top, topdown=False):
+            here = Path(dirpath)
+            prefix = here.relative_to(site_dir).as_posix() + "/"
+            for name in filenames:
+                if prefix + name not in written:
+                    (here / name).unlink()
+                    removed += 1
+            if not any(here.iterdir()):
+                here.rmdir()
+    return removed
 
 
 def write_bytes(path: Path, data: bytes) -> bool:
@@ -51,17 +116,25 @@ def sitemap(paths: list[str], site_url: str) -> bytes:
 
 
 def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: str,
-               search: dict[str, bytes]) -> dict[str, int]:
-    written = 0
+               search: dict[str, bytes], store: Path | None = None) -> dict[str, int]:
+    """Write bulk pages, files and the search index; only files whose bytes changed are rewritten.
+    With `store` (where stash() put the last build's bulk folders), the result equals a build into an
+    empty folder: files that are no longer part of the site are deleted."""
+    restored = unstash(site_dir, store) if store is not None else []
+    written, paths = 0, set()
     for rel, data in search.items():
+        paths.add("search/" + rel)
         written += write_bytes(site_dir / "search" / rel, data)
     for page in out.bulk_pages:
+        paths.add(page.path + "index.html")
         written += write_bytes(site_dir / page.path / "index.html", shells[page.depth].fill(page).encode())
     for asset in out.assets:
+        paths.add(posixpath.normpath(asset.path))
         data = asset.data if asset.data is not None else asset.src.read_bytes()
         written += write_bytes(site_dir / asset.path, data)
+    removed = prune(site_dir, paths, restored)
     if site_url:
         paths = [p.path for p in out.engine_pages] + [p.path for p in out.bulk_pages]
         write_bytes(site_dir / "sitemap.xml", sitemap(paths, site_url))
         (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
-    return {"pages": len(out.bulk_pages), "assets": len(out.assets), "written": written}
+    return {"pages": len(out.bulk_pages), "assets": len(out.assets), "written": written, "removed": removed}
