@@ -142,9 +142,9 @@ def test_toolbar_by_keyboard_and_choices_persist_across_pages(page, site, sample
     root_px = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert page.get_attribute("html", "data-gk-size") == "l" and root_px >= 24
     page.click("text=黑底黄字白链接")
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-content')).backgroundColor") == "rgb(0, 0, 0)"
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-typeset p')).color") == "rgb(255, 255, 0)"
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-typeset a')).color") == "rgb(255, 255, 255)"
+    page.wait_for_function("getComputedStyle(document.querySelector('.md-content')).backgroundColor === 'rgb(0, 0, 0)'", timeout=5000)
+    page.wait_for_function("getComputedStyle(document.querySelector('.md-typeset p')).color === 'rgb(255, 255, 0)'", timeout=5000)  # colours change with a CSS transition
+    page.wait_for_function("getComputedStyle(document.querySelector('.md-typeset a')).color === 'rgb(255, 255, 255)'", timeout=5000)  # colours change with a CSS transition
     page.click("[data-gk-elder-toggle]")
     assert page.inner_text("[data-gk-elder-toggle]") == "退出长辈版"
 

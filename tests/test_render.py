@@ -57,3 +57,29 @@ def test_markdown_table_headers_get_scope():
     out = scope_headers(html)
     assert out.count('scope="col"') == 2 and out.count('scope="row"') == 1
     assert '<th scope="col" style="text-align: right;">金额</th>' in out and 'scope="colgroup">已有' in out
+
+
+def test_relurl_fast_path_agrees_with_posixpath():
+    import posixpath
+    import random
+
+    def reference(target, here):
+        rel = posixpath.relpath("/" + target, "/" + here) if target.strip("/") else posixpath.relpath("/", "/" + here)
+        if target.endswith("/") or not target:
+            rel = rel.rstrip("/") + "/"
+            return "./" if rel == "./" else rel
+        return rel
+    rng = random.Random(8)
+    parts = ["gk", "lm", "a-1", "表.docx", "2", "..", ".", "", "@@BASE@@"]
+    for _ in range(20000):
+        target = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4))) + rng.choice(["", "/"])
+        here = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4))) + rng.choice(["", "/", "/"])
+        assert relurl(target, here) == reference(target, here), (target, here)
+
+
+def test_pager_links_first_last_and_near_pages_only():
+    from gongkai.render import pager_window
+    assert [n for n, _ in pager_window("nf/2024/", 1, 3)] == [1, 2, 3]
+    window = pager_window("nf/2024/", 50, 5000)
+    assert [n for n, _ in window] == [1, None, 48, 49, 50, 51, 52, None, 5000]
+    assert window[0][1] == "nf/2024/" and window[-1][1] == "nf/2024/5000/"

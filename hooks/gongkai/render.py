@@ -107,7 +107,7 @@ def relurl(target: str, here: str) -> str:
     """Relative URL from directory `here` to `target` (both site-relative)."""
     if "://" in target or target.startswith(("#", "mailto:", "tel:")):
         return target
-    if "/." in "/" + target + "/" + here or "//" in target + "/" + here:   # dot segments: let posixpath normalize
+    if "/." in "/" + target or "/." in "/" + here or "//" in target or "//" in here:   # dot segments: normalize
         rel = posixpath.relpath("/" + target, "/" + here) if target.strip("/") else posixpath.relpath("/", "/" + here)
     else:                                   # the common case, without posixpath's abspath calls
         t, h = [p for p in target.split("/") if p], [p for p in here.split("/") if p]

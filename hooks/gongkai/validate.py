@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from . import schema
+from . import schema, workers
 from .load import ConfigFile, Inputs, Source
 from .problems import ERROR, WARNING, Problem
 
@@ -741,11 +741,11 @@ def validate_items(sources: list[Source], site: dict, tree: list[dict], topics: 
                    root: Path, today: date) -> tuple[list[dict], list[Problem]]:
     checker = _ItemChecker(site, tree, topics, root, today)
     records, problems = [], []
-    for src in sources:
-        rec, found = checker.check(src)
-        problems.extend(found)
-        if rec is not None:
-            records.append(rec)
+    for part in workers.map_slices(lambda a, b: [checker.check(src) for src in sources[a:b]], len(sources)):
+        for rec, found in part:                     # each file on its own, on all cores
+            problems.extend(found)
+            if rec is not None:
+                records.append(rec)
     # across items: unique 索引号 and slugs, 关联 targets
     seen: dict[str, dict] = {}
     slugs: dict[str, dict] = {}

@@ -77,6 +77,7 @@ def unstash(site_dir: Path, store: Path) -> list[str]:
                 back.append(rel)
             except OSError:
                 shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(store, ignore_errors=True)         # what is left over is stale
     return back
 
 
