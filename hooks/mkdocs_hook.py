@@ -115,15 +115,18 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     shutil.rmtree(site_dir / SHELL_DIR, ignore_errors=True)
     result = _state["result"]
+    stash = _state.get("stash")
     with pipeline.timed("write"):
-        stats = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search,
-                                 _state.get("stash"))
-    log.info(f"gongkai：{len(result.catalogue.items)} 条信息，写入 {stats['pages']} 个页面、{stats['assets']} 个文件。")
+        written = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search,
+                                   stash)
+    log.info(f"gongkai：{len(result.catalogue.items)} 条信息，{len(result.output.bulk_pages)} 个页面、"
+             f"{len(result.output.assets)} 个文件；本次写入有变化的文件 {len(written.changed)} 个。")
     site = result.catalogue.site
     with pipeline.timed("link check"):
         links = linkcheck.check_site(site_dir, linkcheck.page_sources(result.catalogue.items,
                                                                       result.output.engine_pages),
-                                     config.site_url or "", linkcheck.footer_texts(site))
+                                     config.site_url or "", linkcheck.footer_texts(site), written.files,
+                                     stash.with_name(stash.name + ".links") if stash else None)
     ins = result.inspection
     ins.findings += links.findings
     ins.external_links, ins.links_checked = links.external, True

@@ -91,3 +91,32 @@ def test_pages_checked_on_both_cores_give_the_same_report(tmp_path, monkeypatch)
     assert [(f.code, f.file, f.message) for f in both.findings] == [(f.code, f.file, f.message) for f in alone.findings]
     assert both.external == alone.external and (both.pages, both.links) == (alone.pages, alone.links)
     assert {f.code for f in alone.findings} == {"link-broken", "link-anchor", "footer-missing"}
+
+
+def test_a_recheck_scans_changed_pages_and_still_finds_what_they_break(tmp_path, monkeypatch):
+    from gongkai import linkcheck
+    site, state = tmp_path / "site", tmp_path / "links.state"
+    page(site, "index.html", '<a href="gk/a/">条目</a><a href="zhinan/#gk-contact">联系</a>')
+    page(site, "gk/a/index.html", '<a href="../../zhinan/">指南</a><a href="https://beian.miit.gov.cn/">备案</a>')
+    page(site, "zhinan/index.html", '<h2 id="gk-contact">联系我们</h2>')
+    args = (site, {}, "", ("3499010001",))
+    first = check_site(*args, state_file=state)
+    assert not first.findings and first.pages == 3 and first.links == 4
+
+    scanned = []
+    real = linkcheck._TAG.finditer
+    monkeypatch.setattr(linkcheck, "_TAG", type("T", (), {"finditer": staticmethod(
+        lambda text: scanned.append(text) or real(text))}))
+    again = check_site(*args, state_file=state)
+    assert scanned == [] and (again.pages, again.links, again.external) == (first.pages, first.links, first.external)
+
+    page(site, "zhinan/index.html", '<h2 id="gk-address">地址</h2>')        # the anchor index.html links to is gone
+    found = check_site(*args, state_file=state)
+    assert len(scanned) == 1 and [(f.code, f.file) for f in found.findings] == [("link-anchor", "site/index.html")]
+    page(site, "zhinan/index.html", '<h2 id="gk-contact">联系我们</h2>')
+    assert not check_site(*args, state_file=state).findings               # fixed: the page with a finding is rescanned
+
+    (site / "gk/a/index.html").unlink()                                     # a removed page: everything is scanned
+    scanned.clear()
+    broken = check_site(*args, state_file=state)
+    assert len(scanned) == 2 and [(f.code, f.file) for f in broken.findings] == [("link-broken", "site/index.html")]

@@ -2,10 +2,15 @@
 no link assumes the domain root (the site must work under a sub-path), and the
 identity footer is on every page. External links are listed for a scheduled
 check, never fetched: the build makes no network request.
+
+A rebuild scans only the pages whose bytes changed (and those that had findings): what a page links to
+is kept from the last check, and its links into changed pages' anchors are checked again. When a file
+was removed since, every page is scanned.
 """
 from __future__ import annotations
 
 import os
+import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -13,8 +18,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import workers
+from .cache import code_version, digest
 from .checks import Finding
 from .problems import ERROR, WARNING
+from .write import fingerprint
 
 R_LINKS = "检查指标“链接可用性”；条例第二十四条：信息检索、查阅、下载"
 R_SUBPATH = "《政府网站发展指引》：网站可嵌入上级门户的子路径，站内链接须为相对链接"
@@ -59,16 +66,43 @@ def _tree(site_dir: Path) -> tuple[set[str], set[str]]:
     return files, dirs
 
 
+@dataclass
+class PageLinks:
+    """What the check found on one page: its findings, external URLs and links to anchors of other pages."""
+    key: str
+    findings: list[Finding]
+    external: list[str]
+    anchors: list[tuple[str, str, str]]       # (target file, anchor, URL as written)
+    links: int
+
+
+def _load_state(path: Path | None, setting: str) -> dict | None:
+    try:
+        state = pickle.loads(path.read_bytes()) if path else None
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+        return None
+    return state if isinstance(state, dict) and state.get("setting") == setting else None
+
+
+def _finding(code: str, url: str, message: str, rel: str, page_url: str, source: str | None) -> Finding:
+    return Finding(code, source or f"site/{rel}", message + f"（页面 {rel}）",
+                   "改正链接地址或补上目标文件；站内链接请写相对路径。", None, None,
+                   WARNING if rel == "404.html" and code == "link-anchor" else ERROR, page_url or rel,
+                   R_SUBPATH if code == "link-absolute" else R_LINKS)
+
+
 def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: str = "",
-               footer: tuple[str, ...] = ()) -> LinkReport:
-    """Scan every HTML file under site_dir. `footer`: texts every page must contain."""
+               footer: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
+               state_file: Path | None = None) -> LinkReport:
+    """Scan every HTML file under site_dir. `footer`: texts every page must contain. `known`: the write
+    manifest (rel → (size, time, hash)), spares hashing those pages; `state_file`: where this check is
+    kept for the next one (None: scan everything)."""
     site_dir = Path(site_dir)
-    sources = sources or {}
+    sources, known = sources or {}, known or {}
     report = LinkReport()
     ids: dict = {}                                # page → its ids; (page, anchor) → found
     base = site_url.rstrip("/") + "/" if site_url else None
     base_path = urlsplit(base).path if base else ""
-    external: dict[str, list[str]] = {}           # URL → pages linking to it
     files, dirs = _tree(site_dir)
     outcome: dict[tuple, tuple[str, str, str]] = {}   # (page dir, or depth for URLs from the root, URL) → classify()
 
@@ -114,27 +148,40 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
             return "link-broken", f"链接“{url}”{wrong}", ""
         return "ok", target, unquote(parts.fragment)
 
-    pages = sorted((f for f in files if f.endswith(".html")), key=lambda f: f.split("/"))
+    def page_url(rel: str) -> str:
+        page_dir = posixpath.dirname(rel)
+        return (page_dir + "/") if rel.endswith("index.html") and page_dir else ("" if rel == "index.html" else rel)
 
-    def scan(first: int, last: int) -> tuple[LinkReport, dict[str, list[str]]]:
-        report, external = LinkReport(), {}
-        for rel in pages[first:last]:
+    pages = sorted((f for f in files if f.endswith(".html")), key=lambda f: f.split("/"))
+    setting = digest(code_version(), site_url, repr(footer))
+    last = _load_state(state_file, setting)
+    if last is not None and not last["files"] <= files:
+        last = None                                        # a file was removed: links to it are broken
+    before: dict[str, PageLinks] = last["pages"] if last else {}
+    keys = {}
+    for rel in pages:
+        h = known[rel][2] if rel in known else fingerprint((site_dir / rel).read_bytes())
+        keys[rel] = digest(h, sources.get(page_url(rel)) or "")
+    todo = [rel for rel in pages if rel not in before or before[rel].key != keys[rel] or before[rel].findings]
+
+    def scan(first: int, last: int) -> list[PageLinks]:
+        done = []
+        for rel in todo[first:last]:
             page_dir = posixpath.dirname(rel)
             depth = page_dir.count("/") + 1 if page_dir else 0
             climb = "../" * depth
-            page_url = (page_dir + "/") if rel.endswith("index.html") and page_dir else \
-                ("" if rel == "index.html" else rel)
-            source = sources.get(page_url)
+            here = page_url(rel)
+            source = sources.get(here)
             text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
-            report.pages += 1
             problems: dict[tuple[str, str], str] = {}
+            external, anchors, count = [], [], 0
             is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose
             for tag in _TAG.finditer(text):
                 for name, dq, sq in _ATTR.findall(tag.group(2)):
                     url = (dq if dq or not sq else sq).strip()
                     if not url or url.lower().startswith(_SKIP):
                         continue
-                    report.links += 1
+                    count += 1
                     if url[0] == "#":
                         kind, target, frag = "ok", rel, unquote(url[1:])
                     else:
@@ -145,33 +192,47 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
                         kind, target, frag = outcome[key]
                         target = target or rel
                     if kind == "ok":
-                        if frag and target.endswith(".html") and \
-                                not has_anchor(target, frag, text if target == rel else None):
-                            problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+                        if frag and target.endswith(".html"):
+                            if target != rel:
+                                anchors.append((target, frag, url))
+                            if not has_anchor(target, frag, text if target == rel else None):
+                                problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
                     elif kind == "external":
-                        external.setdefault(url, []).append(rel)
+                        external.append(url)
                     elif kind:
                         problems[(kind, url)] = target
-            for (code, url), message in problems.items():
-                report.findings.append(Finding(
-                    code, source or f"site/{rel}", message + f"（页面 {rel}）",
-                    "改正链接地址或补上目标文件；站内链接请写相对路径。", None, None,
-                    WARNING if is404 and code == "link-anchor" else ERROR, page_url or rel,
-                    R_SUBPATH if code == "link-absolute" else R_LINKS))
+            found = [_finding(code, url, message, rel, here, source) for (code, url), message in problems.items()]
             missing = [t for t in footer if t not in text]
             if missing and "<html" in text[:500].lower():
-                report.findings.append(Finding(
+                found.append(Finding(
                     "footer-missing", f"site/{rel}", f"页面底部缺少“{'”“'.join(missing)}”。",
                     "检查主题覆盖（overrides/）中的页脚模板；嵌入上级门户且由门户显示页脚的，在 catalogue/site.yml 中设"
                     "“页脚由门户提供: true”。", None, None, ERROR, rel, R_FOOTER))
-        return report, external
+            done.append(PageLinks(keys[rel], found, external, anchors, count))
+        return done
 
-    for part, found in workers.map_slices(scan, len(pages), min_slice=2000):   # both cores, pages in order
-        report.findings += part.findings
-        report.pages += part.pages
-        report.links += part.links
-        for url, where in found.items():
-            external.setdefault(url, []).extend(where)
-    report.external = [(pages[0] + (f" 等{len(pages)}个页面" if len(pages) > 1 else ""), url)
-                       for url, pages in external.items()]
+    scanned = [links for part in workers.map_slices(scan, len(todo), min_slice=2000) for links in part]
+    now = {rel: before[rel] for rel in pages if rel in before}
+    now.update(zip(todo, scanned))
+    fresh, external = set(todo), {}
+    for rel in pages:
+        links = now[rel]
+        if rel not in fresh:                  # kept from the last check: anchors in pages that changed may be gone
+            gone = [(frag, url) for target, frag, url in links.anchors if target in fresh and not has_anchor(target, frag)]
+            if gone:
+                here = page_url(rel)
+                links = now[rel] = PageLinks(links.key, [_finding(
+                    "link-anchor", url, f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。", rel, here, sources.get(here))
+                    for frag, url in gone], links.external, links.anchors, links.links)
+        report.findings += links.findings
+        report.links += links.links
+        for url in links.external:
+            external.setdefault(url, []).append(rel)
+    report.pages = len(pages)
+    report.external = [(where[0] + (f" 等{len(where)}个页面" if len(where) > 1 else ""), url)
+                       for url, where in external.items()]
+    if state_file is not None:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_bytes(pickle.dumps({"setting": setting, "files": files, "pages": now},
+                                            protocol=pickle.HIGHEST_PROTOCOL))
     return report

@@ -2,12 +2,15 @@
 
 Bulk pages are poured into a page shell: the engine's rendering of an empty
 page at the same directory depth, so relative links to theme assets hold.
-Files are written only when their bytes change, so a rebuild touches little.
+Files are written only when their bytes change, so a rebuild touches little; a manifest of what
+the last build wrote (size, modification time and hash of each file) spares reading the files back.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
+import pickle
 import posixpath
 import shutil
 from dataclasses import dataclass
@@ -109,6 +112,51 @@ def write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
+def fingerprint(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class Writer:
+    """Writes files under site_dir unless they hold these bytes already. `known`: the manifest of the
+    last build, rel → (size, mtime_ns, hash); a file whose size and time are as recorded there is taken
+    to hold what was recorded. `files` is this build's manifest, `changed` what it wrote."""
+
+    def __init__(self, site_dir: Path, known: dict | None = None):
+        self.site_dir, self.known = site_dir, known or {}
+        self.files: dict[str, tuple[int, int, bytes]] = {}
+        self.changed: set[str] = set()
+        self.removed = 0
+
+    def put(self, rel: str, data: bytes) -> None:
+        path, h = self.site_dir / rel, fingerprint(data)
+        old = self.known.get(rel)
+        if old is not None and old[2] == h:
+            try:
+                st = path.stat()
+                if (st.st_size, st.st_mtime_ns) == old[:2]:
+                    self.files[rel] = old
+                    return
+            except FileNotFoundError:
+                pass
+        if write_bytes(path, data):
+            self.changed.add(rel)
+        st = path.stat()
+        self.files[rel] = (st.st_size, st.st_mtime_ns, h)
+
+
+def load_manifest(path: Path | None) -> dict:
+    try:
+        return pickle.loads(path.read_bytes()) if path else {}
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return {}
+
+
+def save_manifest(path: Path | None, files: dict) -> None:
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def sitemap(paths: list[str], site_url: str) -> bytes:
     base = site_url.rstrip("/") + "/"
     rows = "".join(f"<url><loc>{xml_escape(base + p)}</loc></url>\n" for p in paths)
@@ -117,25 +165,24 @@ def sitemap(paths: list[str], site_url: str) -> bytes:
 
 
 def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: str,
-               search: dict[str, bytes], store: Path | None = None) -> dict[str, int]:
+               search: dict[str, bytes], store: Path | None = None) -> Writer:
     """Write bulk pages, files and the search index; only files whose bytes changed are rewritten.
     With `store` (where stash() put the last build's bulk folders), the result equals a build into an
-    empty folder: files that are no longer part of the site are deleted."""
+    empty folder: files that are no longer part of the site are deleted; the manifest is kept beside
+    the store. Returns the writer: its manifest, what it wrote and removed."""
     restored = unstash(site_dir, store) if store is not None else []
-    written, paths = 0, set()
+    manifest = store.with_name(store.name + ".files") if store is not None else None
+    writer = Writer(site_dir, load_manifest(manifest) if restored else {})
     for rel, data in search.items():
-        paths.add("search/" + rel)
-        written += write_bytes(site_dir / "search" / rel, data)
+        writer.put("search/" + rel, data)
     for page in out.bulk_pages:
-        paths.add(page.path + "index.html")
-        written += write_bytes(site_dir / page.path / "index.html", shells[page.depth].fill(page).encode())
+        writer.put(page.path + "index.html", shells[page.depth].fill(page).encode())
     for asset in out.assets:
-        paths.add(posixpath.normpath(asset.path))
-        data = asset.data if asset.data is not None else asset.src.read_bytes()
-        written += write_bytes(site_dir / asset.path, data)
-    removed = prune(site_dir, paths, restored)
+        writer.put(posixpath.normpath(asset.path), asset.data if asset.data is not None else asset.src.read_bytes())
+    writer.removed = prune(site_dir, set(writer.files), restored)
     if site_url:
         paths = [p.path for p in out.engine_pages] + [p.path for p in out.bulk_pages]
         write_bytes(site_dir / "sitemap.xml", sitemap(paths, site_url))
         (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
-    return {"pages": len(out.bulk_pages), "assets": len(out.assets), "written": written, "removed": removed}
+    save_manifest(manifest, writer.files)
+    return writer
