@@ -4,8 +4,9 @@ Debian's chromium the gongkai index against Pagefind 1.5.2 on the same pages.
     .venv/bin/python bench/search_bench.py 10000 [--pagefind] [--out bench/results-search-10k.md]
 
 Reports: stage times and peak memory of the build, index size and file
-count, per query the latency (ms, from submitting the query to the first
-results on screen, cold cache), bytes of index data fetched, recall and
+count, the index time with the build cache after one item changed (one year's
+bundle rebuilt), per query the latency (ms, from submitting the query to the
+first results on screen, cold cache), bytes of index data fetched, recall and
 precision against the truth (every document whose text contains the query
 verbatim); with --pagefind the same queries through Pagefind's own JS API.
 """
@@ -54,7 +55,9 @@ def terms(q: str) -> list[tuple[str, set]]:
 
 
 def build(project: Path, site: Path, index_only: Path | None = None) -> dict:
+    import tempfile
     from gongkai import derive, index, pipeline, render
+    from gongkai.cache import Cache
     os.environ["GONGKAI_TODAY"] = "2026-11-28"
     figures = {}
     t = time.perf_counter()
@@ -70,17 +73,32 @@ def build(project: Path, site: Path, index_only: Path | None = None) -> dict:
     files = index.build(out.search_docs)
     figures["index s"] = time.perf_counter() - t
     figures["peak RSS MB (in-process stages)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Cache(Path(tmp), "search")
+        t = time.perf_counter()
+        index.build(out.search_docs, store)
+        store.save()
+        figures["index s, filling the cache"] = time.perf_counter() - t
+        out.search_docs[0].title += "（修订）"
+        t = time.perf_counter()
+        changed = index.build(out.search_docs, store)
+        figures["index s, one item changed (cache)"] = time.perf_counter() - t
+        out.search_docs[0].title = out.search_docs[0].title.removesuffix("（修订）")
+        figures["files changed by that edit"] = sum(files.get(k) != v for k, v in changed.items())
+        store.close()
+    top = json.loads(files["manifest.json"])
     figures["index files"] = len(files)
     figures["index MB"] = sum(len(v) for v in files.values()) / 1e6
-    figures["posting shards"] = json.loads(files["manifest.json"])["shards"]
+    figures["bundles"] = len(top["bundles"])
+    figures["posting shards"] = sum(b["shards"] for b in top["bundles"])
     if index_only:
         import shutil
         if site.exists():
             shutil.rmtree(site)
         shutil.copytree(index_only, site)
-        for old in ("p", "d", "f", "k", "manifest.json"):       # the old index; the search page stays
-            target = site / "search" / old
-            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        for target in (site / "search").iterdir():                # the old index; the search page stays
+            if target.name != "index.html":
+                shutil.rmtree(target) if target.is_dir() else target.unlink()
         for rel, data in files.items():
             (site / "search" / rel).parent.mkdir(parents=True, exist_ok=True)
             (site / "search" / rel).write_bytes(data)
@@ -134,11 +152,13 @@ def measure(site: Path, with_pagefind: bool, by_ids: bool = False) -> list[dict]
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
-    docs = []
-    for path in (site / "search/d").glob("*/*.json"):
+    docs, offset, at = [], {}, 0
+    for bundle in json.loads((site / "search/manifest.json").read_text())["bundles"]:    # ids as search.js numbers them
+        offset[bundle["dir"]], at = at, at + bundle["count"]
+    for path in (site / "search").glob("*/d/*/*.json"):
         row = json.loads(path.read_text())
         text = " ".join(row[1:6]) + " " + row[10]
-        key = int(path.stem) if by_ids else row[0]
+        key = offset[path.parts[-4]] + int(path.stem) if by_ids else row[0]
         docs.append((key, squash(text), row[7], set(WORD.findall(unicodedata.normalize("NFKC", text).lower()))))
     rows = []
     with sync_playwright() as p:

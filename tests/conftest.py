@@ -59,18 +59,23 @@ class Project:
         return [p for p in problems if code is None or p.code == code]
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
+def new_project(root: Path) -> Project:
+    """A project in `root` with the example's configuration and no items."""
     for name in ("mkdocs.yml", "content", "overrides", "catalogue/site.yml", "catalogue/columns.yml",
                  "catalogue/assets"):
-        src, dst = ROOT / name, tmp_path / name
+        src, dst = ROOT / name, root / name
         dst.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
-    (tmp_path / "catalogue" / "items").mkdir()
+    (root / "catalogue" / "items").mkdir()
     # A test project has a handful of items: the column single-veto checks are off (see test_checks.py).
-    (tmp_path / "catalogue" / "inspection.yml").write_text("单项否决: {栏目不更新: 0, 长期未更新: 0, 空白栏目: 0}\n")
-    (tmp_path / "hooks").symlink_to(ROOT / "hooks")
-    return Project(tmp_path)
+    (root / "catalogue" / "inspection.yml").write_text("单项否决: {栏目不更新: 0, 长期未更新: 0, 空白栏目: 0}\n")
+    (root / "hooks").symlink_to(ROOT / "hooks")
+    return Project(root)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return new_project(tmp_path)
 
 
 @pytest.fixture(autouse=True)

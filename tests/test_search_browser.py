@@ -28,7 +28,7 @@ def terms(q: str) -> list[tuple[str, set]]:
 def documents(site: Path) -> list[dict]:
     """The search document store: what each result's text is."""
     docs = []
-    for path in (site / "search/d").glob("*/*.json"):
+    for path in (site / "search").glob("*/d/*/*.json"):
         row = json.loads(path.read_text())
         text = " ".join(row[1:6]) + " " + row[10]
         docs.append({"url": row[0], "hay": squash(text),
@@ -113,6 +113,44 @@ def test_browse_mode_lists_items_by_date(page):
     dates = [t.inner_text() for t in pg.query_selector_all(".gk-hit-meta time")]
     assert dates and dates == sorted(dates, reverse=True)
     assert "按发布日期排列" in pg.inner_text("[data-gk-status]")
+
+
+def test_more_pages_through_all_year_bundles_in_date_order(page, example_site):
+    pg, base = page
+    top = json.loads((example_site / "search/manifest.json").read_text())
+    items = sum(n for v, n in top["filters"]["lx"]["values"] if v == "信息")
+    assert len(top["bundles"]) > 3 and top["bundles"][-1]["dir"] == "0000"
+    for sort, order in (("new", True), ("old", False)):
+        pg.goto(base + "search/?lx=信息" + ("&sort=old" if sort == "old" else ""))
+        pg.wait_for_selector("#gk-search[data-gk-done]")
+        assert f"找到 {items} 条结果" in pg.inner_text("[data-gk-status]")
+        while pg.is_visible("[data-gk-more]"):
+            shown = len(pg.query_selector_all(".gk-hits li"))
+            pg.click("[data-gk-more]")
+            pg.wait_for_function("n => document.querySelectorAll('.gk-hits li').length > n", arg=shown)
+        links = [a.get_attribute("href") for a in pg.query_selector_all(".gk-hits h3 a")]
+        dates = [t.inner_text() for t in pg.query_selector_all(".gk-hit-meta time")]
+        assert len(links) == len(set(links)) == items
+        assert dates == sorted(dates, reverse=order)
+
+
+def test_a_query_reads_one_shard_per_token_in_each_bundle(page, example_site):
+    pg, base = page
+    bundles = len(json.loads((example_site / "search/manifest.json").read_text())["bundles"])
+    pg.goto(base + "search/")
+    pg.wait_for_function("window.gkSearch !== undefined")
+    pg.evaluate("performance.clearResourceTimings()")
+    pg.fill("#gk-search-q", "宅基地")                   # one token (a trigram)
+    pg.press("#gk-search-q", "Enter")
+    pg.wait_for_selector("#gk-search[data-gk-done]")
+    shards = pg.evaluate("performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\/p\\/\\d+\\.bin$/.test(n))")
+    assert len(shards) == bundles, shards
+    pg.evaluate("performance.clearResourceTimings()")
+    pg.select_option("#gk-f-nf", "2024")              # other years' bundles: their small manifest only
+    pg.wait_for_selector("#gk-search[data-gk-done]")
+    fetched = pg.evaluate("performance.getEntriesByType('resource').map(e => e.name)"
+                          ".filter(n => /\\/search\\/\\d{4}\\/[pdf]\\//.test(n))")
+    assert fetched and all("/search/2024/" in n for n in fetched), fetched
 
 
 def test_attachment_text_is_found_and_links_its_item(page):

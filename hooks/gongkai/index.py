@@ -8,32 +8,44 @@ covers the query with the fewest n-grams, intersects their posting lists, then
 checks each candidate's text for the exact phrase. Title tokens ("t" + token)
 live in the same shard as the token, so ranking by title costs no extra request.
 
+The index is split into one bundle per year of 发布日期 (documents without a date,
+the hand-written pages, in bundle "0000"), so a new or changed item rebuilds one
+bundle: the others are taken from the build cache as they are.
+
 Files (all static):
-  search/manifest.json     counts, shard count, filter values, lookup years
-  search/p/<n>.bin         posting lists, sharded by FNV-1a hash of the token
-  search/d/<id//1000>/<id>.json   one document (display fields and text) per file
-  search/f/<key>-<i>.bin   posting list of each filter value
-  search/k/<year>.json     exact lookups: 文号 (year-serial) and 索引号 serials
-Document ids follow 发布日期, newest first, so id order is date order.
+  search/manifest.json     counts, bundles (newest first), merged filter values, lookup years
+  search/sites.json        the sites the search page covers (联合检索), this one first
+  search/k/<year>.json     exact lookups: 文号 (year-serial) and 索引号 serials → [bundle, id]
+  search/<bundle>/manifest.json   the bundle's count, shard count and filter values
+  search/<bundle>/p/<n>.bin       posting lists, sharded by FNV-1a hash of the token
+  search/<bundle>/d/<id//1000>/<id>.json   one document (display fields and text) per file
+  search/<bundle>/f/<key>-<i>.bin posting list of each filter value
+  search/<bundle>/days.json       [发布日期, number of documents] runs in id order (merging sites)
+Ids within a bundle follow 发布日期, newest first; bundles are listed newest first,
+so concatenating them keeps date order.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
 from array import array
 from collections import defaultdict, deque
-from itertools import repeat
+from itertools import groupby, repeat
 
 import numpy as np
 
+from .cache import digest
 from .extract import text_of
 from .render import SearchDoc
 
-FORMAT = 2
+FORMAT = 3
 DOC_DIR = 1000                 # documents per folder of the document store
-SHARD_TARGET = 16 * 1024       # aim for posting shards of about this many bytes
+SHARD_TARGET = 2 * 1024        # aim for posting shards of about this many bytes (a query reads one per
+                               # token in every bundle)
 TEXT_LIMIT = 20000             # characters of text kept per document for excerpts and checks
+NO_DATE = "0000"               # bundle of the documents without a 发布日期
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DOC_NO = re.compile(r"^(.*?)[〔\[(【]\s*(\d{2}|\d{4})\s*[〕\])】]\s*第?\s*0*(\d+)\s*号?$")
@@ -148,22 +160,93 @@ def group_codes(per_doc: list[np.ndarray]):
 
 FILTERS = (("lm", "栏目"), ("nf", "年份"), ("jg", "发布机构"), ("zt", "主题分类"), ("tc", "体裁"),
            ("yx", "有效性"), ("lx", "类型"))
+KEYED = [f.name for f in dataclasses.fields(SearchDoc) if f.name != "src"]   # attachments count by their bytes
 
 
-def build(docs: list[SearchDoc]) -> dict[str, bytes]:
-    """Every file of the index, by path under search/. Docs must be newest first."""
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _ordered(key: str, counts: dict[str, int]) -> list[list]:
+    """Filter values as [value, count]: the most frequent first, years newest first."""
+    values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if key == "nf":
+        values.sort(key=lambda kv: kv[0], reverse=True)
+    return [[v, n] for v, n in values]
+
+
+def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None) -> dict[str, bytes]:
+    """Every file of the index, by path under search/. Docs must be newest first. With a cache
+    (get/put, see cache.Cache) a bundle whose documents are unchanged is reused as it is; `sites`
+    ({名称, 地址}, this site first) becomes sites.json."""
+    years: dict[str, list[SearchDoc]] = defaultdict(list)
     for doc in docs:
-        if doc.src is not None and not doc.text:
-            doc.text = text_of(doc.src) or ""
+        years[doc.date[:4] or NO_DATE].append(doc)
+    files: dict[str, bytes] = {}
+    bundles, counts = [], {key: defaultdict(int) for key, _ in FILTERS}
+    lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
+    for year in sorted(years, reverse=True):
+        part = _cached_bundle(years[year], year, cache)
+        files.update((f"{year}/{path}", data) for path, data in part.items())
+        manifest = json.loads(part["manifest.json"])
+        bundles.append({"dir": year, "count": manifest["count"], "shards": manifest["shards"]})
+        for key, spec in manifest["filters"].items():
+            for value, n in spec["values"]:
+                counts[key][value] += n
+        for i, doc in enumerate(years[year]):
+            if doc.doc_no and (found := doc_no_key(doc.doc_no)):
+                prefix, key = found
+                lookups[key.split("-")[0]]["d"][key].append([normalize(prefix), year, i])
+            if doc.index_no and (found := index_key(doc.index_no)):
+                lookups[found[0]]["i"][found[1]].append([year, i])
+    for year, table in lookups.items():
+        files[f"k/{year}.json"] = _json(table)
+    files["manifest.json"] = _json({
+        "format": FORMAT, "count": len(docs), "doc_dir": DOC_DIR, "bundles": bundles,
+        "filters": {key: {"label": label, "values": _ordered(key, counts[key])} for key, label in FILTERS},
+        "lookup_years": sorted(lookups)})
+    if sites:
+        files["sites.json"] = _json(sites)
+    return files
+
+
+def _extracted(doc: SearchDoc) -> bool:
+    """An attachment: its text comes from its file."""
+    return doc.src is not None and not doc.text
+
+
+def _cached_bundle(docs: list[SearchDoc], year: str, cache) -> dict[str, bytes]:
+    """One year's bundle, from the cache when its documents are unchanged. Attachments are keyed by
+    their bytes, so their (slow) text extraction runs only for a bundle that is rebuilt."""
+    if cache is None:
+        return bundle(docs, [text_of(d.src) or "" if _extracted(d) else d.text for d in docs])
+    sums = [digest(d.src.read_bytes()) if _extracted(d) else "" for d in docs]
+    key = digest("bundle", json.dumps([[getattr(d, name) for name in KEYED] + [s] for d, s in zip(docs, sums)],
+                                      ensure_ascii=False))
+    files = cache.get(key)
+    if files is None:
+        # attachment text by file digest, from the last build of this bundle (the entry checks itself)
+        known, texts = cache.get("text/" + year) or {}, {}
+        for d, s in zip(docs, sums):
+            if s and s not in texts:
+                texts[s] = known[s] if s in known else text_of(d.src) or ""
+        files = bundle(docs, [texts[s] if s else d.text for d, s in zip(docs, sums)])
+        cache.put(key, files)
+        if texts:
+            cache.put("text/" + year, texts)
+    return files
+
+
+def bundle(docs: list[SearchDoc], texts: list[str]) -> dict[str, bytes]:
+    """The files of one bundle (newest first) with each document's full text, by path in the bundle."""
     files: dict[str, bytes] = {}
     total = len(docs)
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
-    lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
     body_codes, title_codes = [], []                   # CJK tokens, per document
     posting = postings.__getitem__
-    for i, doc in enumerate(docs):
-        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.text)))
+    for i, (doc, text) in enumerate(zip(docs, texts)):
+        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, text)))
         title = normalize(doc.title)
         body_codes.append(cjk_codes(body))
         title_codes.append(cjk_codes(title))
@@ -173,12 +256,6 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
         for key, values in doc.filters.items():
             for value in values:
                 filter_ids[key][value].append(i)
-        if doc.doc_no and (found := doc_no_key(doc.doc_no)):
-            prefix, key = found
-            lookups[key.split("-")[0]]["d"][key].append([normalize(prefix), i])
-        if doc.index_no and (found := index_key(doc.index_no)):
-            year, serial = found
-            lookups[year]["i"][serial].append(i)
     # posting shards
     encoded = {tok: encode_postings(ids, total) for tok, ids in postings.items()}
     for prefix, per_doc in (("", body_codes), ("t", title_codes)):
@@ -194,24 +271,19 @@ def build(docs: list[SearchDoc]) -> dict[str, bytes]:
         buckets[fnv1a(shard_key(tok)) % shards].append(uvarint(len(raw)) + raw + uvarint(len(data)) + data)
     for n, parts in enumerate(buckets):
         files[f"p/{n}.bin"] = b"".join(parts)
-    # document store
-    for i, doc in enumerate(docs):
+    # document store, and the dates for merging bundles of several sites
+    for i, (doc, text) in enumerate(zip(docs, texts)):
         row = [doc.url, doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.column, doc.kind,
-               doc.parent_title, doc.parent_url, doc.text[:TEXT_LIMIT], len(doc.text) > TEXT_LIMIT]
-        files[f"d/{i // DOC_DIR}/{i}.json"] = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+               doc.parent_title, doc.parent_url, text[:TEXT_LIMIT], len(text) > TEXT_LIMIT]
+        files[f"d/{i // DOC_DIR}/{i}.json"] = _json(row)
+    files["days.json"] = _json([[day, len(list(run))] for day, run in groupby(doc.date for doc in docs)])
     # filters
     manifest_filters = {}
     for key, label in FILTERS:
-        values = sorted(filter_ids[key].items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        if key == "nf":
-            values.sort(key=lambda kv: kv[0], reverse=True)
-        manifest_filters[key] = {"label": label, "values": [[v, len(ids)] for v, ids in values]}
-        for n, (_, ids) in enumerate(values):
-            files[f"f/{key}-{n}.bin"] = encode_postings(ids, total)
-    # exact lookups
-    for year, table in lookups.items():
-        files[f"k/{year}.json"] = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
-    manifest = {"format": FORMAT, "count": total, "shards": shards, "doc_dir": DOC_DIR,
-                "filters": manifest_filters, "lookup_years": sorted(lookups)}
-    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
+        values = _ordered(key, {v: len(ids) for v, ids in filter_ids[key].items()})
+        manifest_filters[key] = {"label": label, "values": values}
+        for n, (value, _) in enumerate(values):
+            files[f"f/{key}-{n}.bin"] = encode_postings(filter_ids[key][value], total)
+    files["manifest.json"] = _json({"format": FORMAT, "count": total, "shards": shards, "doc_dir": DOC_DIR,
+                                    "filters": manifest_filters})
     return files

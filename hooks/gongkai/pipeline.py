@@ -137,5 +137,7 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
         if errors(found):
             raise InputError(found)
     with timed("search index"):
-        search = index.build(out.search_docs)
+        store = open_cache(root, "search")
+        search = index.build(out.search_docs, store, done.settings.search_sites)
+        store.close()
     return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin)

@@ -149,7 +149,7 @@ KEY_HINTS = {
 class SiteField:
     path: str                 # dotted Chinese path inside site.yml
     name: str
-    kind: str                 # text | list | mapping | int | bool | channels | publishers
+    kind: str                 # text | list | mapping | int | bool | channels | publishers | sites
     doc: str
     required: bool = True
     pattern: str = ""         # regex the text must match
@@ -203,12 +203,17 @@ SITE_FIELDS: tuple[SiteField, ...] = (
               default="政府信息公开年报"),
     SiteField("一级栏目名称.依申请公开", "label_apply", "text", "栏目名称。", required=False,
               default="依申请公开"),
+    SiteField("联合检索", "search_sites", "sites",
+              "本站搜索页同时检索的其他网站（单独生成的乡镇、部门网站）。每项写“名称”（机构全称）和“地址”"
+              "（对方网站首页的网址，如 https://www.example.gov.cn/zwgk/qsz/，或相对本站首页的路径，如 ../qsz/），"
+              "以 / 结尾。", required=False),
 )
 
 SITE_BY_PATH = {f.path: f for f in SITE_FIELDS}
 CHANNEL_KEYS = {"渠道": "name", "说明": "how"}
 REQUIRED_CHANNELS = ("当面提交", "邮政寄送")
 PUBLISHER_KEYS = {"名称": "name", "标识": "slug"}
+SEARCH_SITE_KEYS = ("名称", "地址")
 
 
 # --- the column tree (catalogue/columns.yml) -------------------------------
