@@ -126,7 +126,7 @@ def on_post_build(config):
         links = linkcheck.check_site(site_dir, linkcheck.page_sources(result.catalogue.items,
                                                                       result.output.engine_pages),
                                      config.site_url or "", linkcheck.footer_texts(site), written.files,
-                                     stash.with_name(stash.name + ".links") if stash else None)
+                                     stash.with_name(stash.name + ".links") if stash else None, written.bodies)
     ins = result.inspection
     ins.findings += links.findings
     ins.external_links, ins.links_checked = links.external, True

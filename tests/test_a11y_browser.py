@@ -96,7 +96,7 @@ def test_html_lang_is_chinese_and_every_table_header_has_scope(example_site):
     assert len(pages) > 200
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        assert re.search(r'<html lang="zh', text), path
+        assert re.search(r'<html lang="zh-CN"', text), path
         bare = [m.group(0) for m in re.finditer(r"<th\b[^>]*>", text) if "scope=" not in m.group(0)]
         assert not bare, (path, bare[:3])
 

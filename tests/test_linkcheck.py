@@ -120,3 +120,21 @@ def test_a_recheck_scans_changed_pages_and_still_finds_what_they_break(tmp_path,
     scanned.clear()
     broken = check_site(*args, state_file=state)
     assert len(scanned) == 2 and [(f.code, f.file) for f in broken.findings] == [("link-broken", "site/index.html")]
+
+
+def test_the_shell_of_bulk_pages_is_read_once_per_depth_and_every_body_in_full(tmp_path):
+    site = tmp_path / "site"
+    head, tail = '<!doctype html><html><body><a href="../../zhinan/">指南</a><main>', f"</main>{FOOTER}</body></html>"
+    bodies = {}
+    for name, body in (("a", '<a href="../b/">下一条</a>'), ("b", '<a href="../c/">不存在</a><a href="#x">本页</a><i id="x"></i>'),
+                       ("c0", '<a href="../a/#nope">锚点</a>')):
+        page(site, f"gk/{name}/index.html", "", footer="")
+        (site / f"gk/{name}/index.html").write_text(head + body + tail)
+        bodies[f"gk/{name}/index.html"] = (len(head), len(head) + len(body))
+    page(site, "zhinan/index.html", "")
+    report = check_site(site, {}, "", ("3499010001",), bodies=bodies)
+    assert sorted((f.code, f.file) for f in report.findings) == [("link-anchor", "site/gk/c0/index.html"),
+                                                                ("link-broken", "site/gk/b/index.html")]
+    assert report.links == 5                                      # the shell's link counted on its first page only
+    (site / "gk/a/index.html").write_text(head.replace("../../zhinan/", "../../zhinan-old/") + '<a href="../b/">下一条</a>' + tail)
+    assert [f.code for f in check_site(site, {}, "", ("3499010001",), bodies=bodies).findings].count("link-broken") == 2

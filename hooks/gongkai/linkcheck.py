@@ -93,12 +93,13 @@ def _finding(code: str, url: str, message: str, rel: str, page_url: str, source:
 
 def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: str = "",
                footer: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
-               state_file: Path | None = None) -> LinkReport:
+               state_file: Path | None = None, bodies: dict[str, tuple[int, int]] | None = None) -> LinkReport:
     """Scan every HTML file under site_dir. `footer`: texts every page must contain. `known`: the write
     manifest (rel → (size, time, hash)), spares hashing those pages; `state_file`: where this check is
-    kept for the next one (None: scan everything)."""
+    kept for the next one (None: scan everything); `bodies`: where the body of a page poured into a shell
+    is in its text (Writer.bodies) — the shell is read once per directory depth."""
     site_dir = Path(site_dir)
-    sources, known = sources or {}, known or {}
+    sources, known, bodies = sources or {}, known or {}, bodies or {}
     report = LinkReport()
     ids: dict = {}                                # page → its ids; (page, anchor) → found
     base = site_url.rstrip("/") + "/" if site_url else None
@@ -165,14 +166,18 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
     todo = [rel for rel in pages if rel not in before or before[rel].key != keys[rel] or before[rel].findings]
 
     def scan(first: int, last: int) -> list[PageLinks]:
-        done = []
+        done, shells = [], set()
         for rel in todo[first:last]:
             page_dir = posixpath.dirname(rel)
             depth = page_dir.count("/") + 1 if page_dir else 0
             climb = "../" * depth
             here = page_url(rel)
             source = sources.get(here)
-            text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
+            text = whole = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
+            if rel in bodies:                   # the shell around a bulk page is the same at each depth: read once
+                if depth in shells:
+                    text = whole[slice(*bodies[rel])]
+                shells.add(depth)
             problems: dict[tuple[str, str], str] = {}
             external, anchors, count = [], [], 0
             is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose
@@ -195,7 +200,7 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
                         if frag and target.endswith(".html"):
                             if target != rel:
                                 anchors.append((target, frag, url))
-                            if not has_anchor(target, frag, text if target == rel else None):
+                            if not has_anchor(target, frag, whole if target == rel else None):
                                 problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
                     elif kind == "external":
                         external.append(url)
@@ -203,7 +208,7 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
                         problems[(kind, url)] = target
             found = [_finding(code, url, message, rel, here, source) for (code, url), message in problems.items()]
             missing = [t for t in footer if t not in text]
-            if missing and "<html" in text[:500].lower():
+            if missing and "<html" in text[:500].lower():          # not a body alone, nor a page fragment
                 found.append(Finding(
                     "footer-missing", f"site/{rel}", f"页面底部缺少“{'”“'.join(missing)}”。",
                     "检查主题覆盖（overrides/）中的页脚模板；嵌入上级门户且由门户显示页脚的，在 catalogue/site.yml 中设"

@@ -215,7 +215,8 @@ class Renderer:
         """Every item's page, on all cores; Markdown found in the cache is not converted again."""
         items = self.cat.items
         keys = [digest(r.markdown if (r := self.reports.by_index.get(i.index_no)) else i.body) for i in items]
-        frame_keys = [self.item_context(i)[1] for i in items]
+        contexts = [self.item_context(i) for i in items]
+        frame_keys = [key for _, key in contexts]
         if self.cache:
             self.md_done.update(self.cache.get_many(keys))
             self.frames.update(self.cache.get_many(frame_keys))
@@ -223,7 +224,7 @@ class Renderer:
 
         def task(start: int, stop: int):      # in a worker process, or here: returns what it added
             p0, d0 = len(self.problems), len(self.search_docs)
-            done = [self.item_page(item) for item in items[start:stop]]
+            done = [self.item_page(item, *contexts[n]) for n, item in enumerate(items[start:stop], start)]
             problems, docs = self.problems[p0:], self.search_docs[d0:]
             del self.problems[p0:], self.search_docs[d0:]
             frames = {k: self.frames[k] for k in frame_keys[start:stop] if k in self.frames and k not in old_frames}
@@ -265,10 +266,10 @@ class Renderer:
                      repr(shown(ctx["replacements"])), str(self.idx.validity.get(item.index_no)), ctx["public_url"])
         return ctx, key
 
-    def item_page(self, item: Item) -> tuple[Page, list[Asset]]:
+    def item_page(self, item: Item, ctx: dict, key: str) -> tuple[Page, list[Asset]]:
+        """The page from the item's template context and its cache key (item_context)."""
         here = self.item_url(item)
         body_html, assets = self.item_body(item, here)
-        ctx, key = self.item_context(item)
         frame = self.frames.get(key)
         if frame is None:
             frame = self.render("item.html", here, body=Markup(BODY_SLOT), **ctx)

@@ -43,10 +43,11 @@ class Shell:
             raise ValueError("page shell has no body marker")
         self.head, self.tail = compact(head), compact(tail)
 
-    def fill(self, page: Page) -> str:
+    def frame(self, page: Page) -> tuple[str, str]:
+        """The page's head and tail around its body."""
         title = html.escape(page.title, quote=True)
-        head = self.head.replace(TITLE_MARK, title).replace(self.url, page.path)
-        return head + page.body + self.tail.replace(TITLE_MARK, title).replace(self.url, page.path)
+        return (self.head.replace(TITLE_MARK, title).replace(self.url, page.path),
+                self.tail.replace(TITLE_MARK, title).replace(self.url, page.path))
 
 
 # Folders only write_site writes into. An engine that empties the output folder before each build
@@ -119,13 +120,15 @@ def fingerprint(data: bytes) -> bytes:
 class Writer:
     """Writes files under site_dir unless they hold these bytes already. `known`: the manifest of the
     last build, rel → (size, mtime_ns, hash); a file whose size and time are as recorded there is taken
-    to hold what was recorded. `files` is this build's manifest, `changed` what it wrote."""
+    to hold what was recorded. `files` is this build's manifest, `changed` what it wrote, `bodies` where
+    the page shell ends and begins again in each bulk page (the link check reads a shell once)."""
 
     def __init__(self, site_dir: Path, known: dict | None = None):
         self.site_dir, self.known = site_dir, known or {}
         self.files: dict[str, tuple[int, int, bytes]] = {}
         self.changed: set[str] = set()
         self.removed = 0
+        self.bodies: dict[str, tuple[int, int]] = {}    # bulk page → where its body is in its text
 
     def put(self, rel: str, data: bytes) -> None:
         path, h = self.site_dir / rel, fingerprint(data)
@@ -176,7 +179,10 @@ def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: 
     for rel, data in search.items():
         writer.put("search/" + rel, data)
     for page in out.bulk_pages:
-        writer.put(page.path + "index.html", shells[page.depth].fill(page).encode())
+        head, tail = shells[page.depth].frame(page)
+        rel = page.path + "index.html"
+        writer.put(rel, (head + page.body + tail).encode())
+        writer.bodies[rel] = (len(head), len(head) + len(page.body))
     for asset in out.assets:
         writer.put(posixpath.normpath(asset.path), asset.data if asset.data is not None else asset.src.read_bytes())
     writer.removed = prune(site_dir, set(writer.files), restored)
