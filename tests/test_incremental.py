@@ -40,7 +40,8 @@ def test_rebuild_equals_cold_build_byte_for_byte(project, tmp_path):
     site = tmp_path / "site"
     build(project.root, site)
     kept = site / f"gk/{CODE}-2024-00010/index.html"
-    before = kept.stat().st_mtime_ns
+    kept_bundle = site / "search/0000/manifest.json"          # the search bundle of the hand-written pages
+    before, bundle_before = kept.stat().st_mtime_ns, kept_bundle.stat().st_mtime_ns
 
     # one edited item, one new, one removed (with its attachment), one whose related item changed its title
     project.item("qtwj/2024/00006.md", good_item(6, 标题="示例县人民政府办公室关于第6项重点工作的通知（修订）",
@@ -60,4 +61,5 @@ def test_rebuild_equals_cold_build_byte_for_byte(project, tmp_path):
     assert "修订后的第6项工作" in warm[f"gk/{CODE}-2024-00006/index.html"].decode()
     assert "（修订）" in warm[f"gk/{CODE}-2024-00007/index.html"].decode()
     assert kept.stat().st_mtime_ns == before            # unchanged pages are not written again
+    assert kept_bundle.stat().st_mtime_ns == bundle_before   # nor the search bundles of unchanged years
     assert (project.root / "build/cache/render.sqlite").is_file()

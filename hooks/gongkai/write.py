@@ -50,17 +50,20 @@ class Shell:
                 self.tail.replace(TITLE_MARK, title).replace(self.url, page.path))
 
 
-# Folders only write_site writes into. An engine that empties the output folder before each build
-# (MkDocs does) would make every build write them anew: they are moved aside first and back after.
-STASHED = ("gk", "lm", "nf", "jg", "zt", "search/p", "search/d", "search/f", "search/k")
+# Folders only write_site writes into (glob patterns). An engine that empties the output folder before each
+# build (MkDocs does) would make every build write them anew: they are moved aside first and back after.
+STASHED = ("gk", "lm", "nf", "jg", "zt", "search/k", "search/[0-9][0-9][0-9][0-9]")
+
+
+def _stashed(top: Path) -> list[str]:
+    """The folders under top that STASHED names, as paths relative to top."""
+    return sorted({p.relative_to(top).as_posix() for pattern in STASHED for p in top.glob(pattern) if p.is_dir()})
 
 
 def stash(site_dir: Path, store: Path) -> None:
     """Move the bulk folders of the last build out of site_dir (before the engine empties it)."""
-    for rel in STASHED:
+    for rel in _stashed(site_dir):      # nothing built yet, or the last build stopped: the old stash stays
         src, dst = site_dir / rel, store / rel
-        if not src.is_dir():
-            continue                      # nothing built yet, or the last build stopped: keep the stash
         shutil.rmtree(dst, ignore_errors=True)
         dst.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -72,9 +75,9 @@ def stash(site_dir: Path, store: Path) -> None:
 def unstash(site_dir: Path, store: Path) -> list[str]:
     """Move the stashed folders back; returns those restored."""
     back = []
-    for rel in STASHED:
+    for rel in _stashed(store) if store.is_dir() else []:
         src, dst = store / rel, site_dir / rel
-        if src.is_dir() and not dst.exists():
+        if not dst.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.replace(src, dst)
