@@ -109,6 +109,7 @@ def _with_attachment(tmp_path: Path, text: str = "临时救助申请审批表"):
 
 def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
     extracted = []
+    monkeypatch.setenv("GONGKAI_JOBS", "1")          # extraction counted in this process
     monkeypatch.setattr(index, "text_of", lambda path: extracted.append(path.name) or path.read_text())
     store = Cache(tmp_path / "cache", "search")
     cold = index.build(_with_attachment(tmp_path), store)
@@ -129,6 +130,7 @@ def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
 
 def test_a_changed_attachment_is_extracted_again(tmp_path, monkeypatch):
     extracted = []
+    monkeypatch.setenv("GONGKAI_JOBS", "1")          # extraction counted in this process
     monkeypatch.setattr(index, "text_of", lambda path: extracted.append(path.name) or path.read_text())
     store = Cache(tmp_path / "cache", "search")
     index.build(_with_attachment(tmp_path), store)
@@ -137,3 +139,10 @@ def test_a_changed_attachment_is_extracted_again(tmp_path, monkeypatch):
     assert extracted == ["附件1.txt", "附件1.txt"]
     assert "最低生活保障" in json.loads(files["2024/d/0/1.json"])[10]
     assert files == index.build(docs)
+
+
+def test_bundles_built_on_two_cores_equal_one_core(tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_JOBS", "1")
+    alone = index.build(_with_attachment(tmp_path))
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    assert index.build(_with_attachment(tmp_path)) == alone and len(json.loads(alone["manifest.json"])["bundles"]) > 1

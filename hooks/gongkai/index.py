@@ -36,6 +36,7 @@ from itertools import groupby, repeat
 
 import numpy as np
 
+from . import workers
 from .cache import digest
 from .extract import text_of
 from .render import SearchDoc
@@ -177,16 +178,30 @@ def _ordered(key: str, counts: dict[str, int]) -> list[list]:
 
 def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None) -> dict[str, bytes]:
     """Every file of the index, by path under search/. Docs must be newest first. With a cache
-    (get/put, see cache.Cache) a bundle whose documents are unchanged is reused as it is; `sites`
-    ({名称, 地址}, this site first) becomes sites.json."""
+    (get/put, see cache.Cache) a bundle whose documents are unchanged is reused as it is; the others
+    are built on all cores. `sites` ({名称, 地址}, this site first) becomes sites.json."""
     years: dict[str, list[SearchDoc]] = defaultdict(list)
     for doc in docs:
         years[doc.date[:4] or NO_DATE].append(doc)
+    order = sorted(years, reverse=True)
+    plans = {year: _plan(years[year], year, cache) for year in order}
+    todo = [year for year in order if plans[year]["files"] is None]
+
+    def task(start: int, stop: int) -> list[tuple[dict, dict]]:     # in a worker process, or here
+        return [_fresh(years[year], plans[year]) for year in todo[start:stop]]
+
+    built = (done for part in workers.map_slices(task, len(todo), min_slice=1) for done in part)
+    for year, (part, texts) in zip(todo, built):
+        plans[year]["files"] = part
+        if cache is not None:
+            cache.put(plans[year]["key"], part)
+            if texts:
+                cache.put("text/" + year, texts)
     files: dict[str, bytes] = {}
     bundles, counts = [], {key: defaultdict(int) for key, _ in FILTERS}
     lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
-    for year in sorted(years, reverse=True):
-        part = _cached_bundle(years[year], year, cache)
+    for year in order:
+        part = plans[year]["files"]
         files.update((f"{year}/{path}", data) for path, data in part.items())
         manifest = json.loads(part["manifest.json"])
         bundles.append({"dir": year, "count": manifest["count"], "shards": manifest["shards"]})
@@ -215,26 +230,29 @@ def _extracted(doc: SearchDoc) -> bool:
     return doc.src is not None and not doc.text
 
 
-def _cached_bundle(docs: list[SearchDoc], year: str, cache) -> dict[str, bytes]:
-    """One year's bundle, from the cache when its documents are unchanged. Attachments are keyed by
-    their bytes, so their (slow) text extraction runs only for a bundle that is rebuilt."""
+def _plan(docs: list[SearchDoc], year: str, cache) -> dict:
+    """A year's cache key and, when the cache has it, its files. Attachments are keyed by their bytes,
+    so their (slow) text extraction runs only for a bundle that is rebuilt; the texts extracted for
+    the last build of this year are kept by file digest (the entry checks itself)."""
     if cache is None:
-        return bundle(docs, [text_of(d.src) or "" if _extracted(d) else d.text for d in docs])
+        return {"files": None, "sums": None, "known": {}}
     sums = [digest(d.src.read_bytes()) if _extracted(d) else "" for d in docs]
     key = digest("bundle", json.dumps([[getattr(d, name) for name in KEYED] + [s] for d, s in zip(docs, sums)],
                                       ensure_ascii=False))
     files = cache.get(key)
-    if files is None:
-        # attachment text by file digest, from the last build of this bundle (the entry checks itself)
-        known, texts = cache.get("text/" + year) or {}, {}
-        for d, s in zip(docs, sums):
-            if s and s not in texts:
-                texts[s] = known[s] if s in known else text_of(d.src) or ""
-        files = bundle(docs, [texts[s] if s else d.text for d, s in zip(docs, sums)])
-        cache.put(key, files)
-        if texts:
-            cache.put("text/" + year, texts)
-    return files
+    known = (cache.get("text/" + year) or {}) if files is None and any(sums) else {}
+    return {"key": key, "files": files, "sums": sums, "known": known}
+
+
+def _fresh(docs: list[SearchDoc], plan: dict) -> tuple[dict[str, bytes], dict[str, str]]:
+    """A bundle built anew, and its attachments' texts by file digest (none without a cache)."""
+    if plan["sums"] is None:
+        return bundle(docs, [text_of(d.src) or "" if _extracted(d) else d.text for d in docs]), {}
+    known, texts = plan["known"], {}
+    for d, s in zip(docs, plan["sums"]):
+        if s and s not in texts:
+            texts[s] = known[s] if s in known else text_of(d.src) or ""
+    return bundle(docs, [texts[s] if s else d.text for d, s in zip(docs, plan["sums"])]), texts
 
 
 def bundle(docs: list[SearchDoc], texts: list[str]) -> dict[str, bytes]:
