@@ -169,6 +169,7 @@ def hugo(project: Path, work: Path) -> dict:
         path = site / "content/gk" / f"{item.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(meta, ensure_ascii=False) + "\n\n" + item.body, encoding="utf-8")
+    shutil.rmtree(work / "hugo-public", ignore_errors=True)     # pages are counted there afterwards
     start = time.perf_counter()
     run = subprocess.run(["hugo", "--quiet", "--source", str(site), "--destination", str(work / "hugo-public"),
                           "--cacheDir", str(work / "hugo-cache")], capture_output=True, text=True)
