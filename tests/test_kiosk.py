@@ -280,3 +280,12 @@ def test_launcher_command_line_and_404(example_kiosk, launcher):
     body = missing.value.read().decode()
     css = re.search(r'href="(/assets/stylesheets/[^"]+\.css)"', body)
     assert css and urllib.request.urlopen(launcher + css.group(1)[1:]).status == 200
+
+
+def test_offline_kiosk_searches_only_its_own_site(tmp_path):
+    site = mini_site(tmp_path)
+    sites = [{"名称": "示例县人民政府办公室", "地址": ""}, {"名称": "示例县青山镇人民政府", "地址": "../qsz/"}]
+    (site / "search/sites.json").write_text(json.dumps(sites, ensure_ascii=False), encoding="utf-8")
+    kiosk.build(site, tmp_path / "out")
+    assert json.loads((tmp_path / "out/site/search/sites.json").read_text(encoding="utf-8")) == sites[:1]
+    assert json.loads((site / "search/sites.json").read_text(encoding="utf-8")) == sites     # the site itself is untouched

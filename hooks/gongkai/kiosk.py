@@ -230,6 +230,10 @@ def build(site: Path, out: Path, idle: int = DEFAULT_IDLE, stamp: str | None = N
         path.write_text(pages.page(path.read_text(encoding="utf-8"), rel), encoding="utf-8")
         kiosk.pages += 1
     write_bytes(target / VIEWER / "index.html", _viewer(pages).encode())
+    sites = target / "search" / "sites.json"
+    if sites.is_file():                 # 联合检索: the other sites are out of reach offline, so not searched
+        write_bytes(sites, json.dumps(json.loads(sites.read_bytes())[:1], ensure_ascii=False,
+                                      separators=(",", ":")).encode())
     not_found = target / "404.html"
     if not_found.is_file() and public:
         # The 404 page links with absolute paths under the public prefix; the launcher serves at "/".
