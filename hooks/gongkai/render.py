@@ -312,12 +312,12 @@ class Renderer:
         rep = self.reports.by_index.get(item.index_no)
         html = scope_headers(self.markdown(rep.markdown if rep else item.body))
         assets: list[Asset] = []
-        base = (self.cat.root / item.source).parent
 
         def fix(m: re.Match) -> str:
             attr, target = m.group(1), m.group(2)
             if re.match(r"^([a-z]+:|#|/)", target):
                 return m.group(0)
+            base = (self.cat.root / item.source).parent
             path, _, frag = target.partition("#")
             file = (base / path).resolve()
             rel_src = file.relative_to(self.cat.root).as_posix() if self.cat.root in file.parents else None

@@ -703,8 +703,9 @@ class _ItemChecker:
         if phone and not PHONE_RE.match(phone):
             add("phone-format", "政策咨询电话", f"“{phone}”不像电话号码。", "如 0550-6021234。")
         # attachments exist
-        base = (self.root / src.rel).parent
-        for att in rec.get("attachments") or []:
+        atts = rec.get("attachments") or []
+        base = (self.root / src.rel).parent if atts else None
+        for att in atts:
             target = (base / att["path"]).resolve()
             if not target.is_file() or base.resolve() not in target.parents:
                 add("attachment-missing", "附件", f"找不到附件文件“{att['path']}”。",
