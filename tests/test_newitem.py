@@ -63,7 +63,7 @@ def test_templates_per_genre_and_column(project):
     report = made.path.read_text()
     assert "标题: 示例县人民政府办公室2025年政府信息公开工作年度报告" in report and "报告年度: 2025" in report
     assert "## 五、存在的主要问题及改进情况" in report and "## 六、其他需要报告的事项" in report
-    assert "监督保障情况" in made.todo and "内容概述" in made.todo
+    assert "监督保障情况" in made.blanks and "内容概述" in made.blanks
     other = new(project, "工作动态", "动态", "县政府召开秋冬季安全生产工作会议").path.read_text()
     assert "文号" not in other and other.endswith("---\n\n【待填写：正文】\n")
 

@@ -75,7 +75,7 @@ def run(project, path, column="规范性文件", **kw):
 def test_official_layout_is_read_and_text_kept(project, tmp_path):
     done = run(project, official_docx(tmp_path / "通知.docx", tmp_path))
     text = done.item.path.read_text()
-    assert done.found == ["标题", "文号", "成文日期", "发布机构"] and done.item.todo == ["内容概述"]
+    assert done.found == ["标题", "文号", "成文日期", "发布机构"] and done.item.blanks == ["内容概述"]
     head, body = text.split("\n---\n", 1)
     assert "标题: 示例县人民政府办公室关于印发《示例县农村供水工程管理办法》的通知" in head
     assert "文号: 示政办〔2026〕21号" in head and "成文日期: 2026-03-06" in head and "体裁: 通知" in head
@@ -98,7 +98,7 @@ def test_official_layout_is_read_and_text_kept(project, tmp_path):
 
 def test_imported_item_passes_check_and_renders(project, tmp_path):
     done = run(project, official_docx(tmp_path / "通知.docx", tmp_path), summary="规定农村供水工程的建设、运行和管护责任。")
-    assert not done.item.todo
+    assert not done.item.blanks
     result = pipeline.build(project.root, TODAY)
     assert not errors(result.problems), [p.format() for p in errors(result.problems)]
     page = next(p for p in result.output.bulk_pages if p.path == f"gk/{CODE}-2026-00001/")
@@ -121,7 +121,7 @@ def test_plain_document_leaves_marked_fields_that_block_publishing(project, tmp_
     doc.save(tmp_path / "提示.docx")
     done = run(project, tmp_path / "提示.docx", "其他文件")
     assert done.found == [] and "体裁: 其他" in done.item.path.read_text()
-    assert done.item.todo[:3] == ["标题", "发布机构全称", "成文日期"]
+    assert done.item.blanks[:3] == ["标题", "发布机构全称", "成文日期"]
     _, problems = project.check()
     assert {p.field for p in problems if p.code == "placeholder"} == {"标题", "发布机构", "成文日期", "内容概述"}
     assert "关于秋季森林防火的几点提示" in done.item.path.read_text().split("\n---\n", 1)[1]

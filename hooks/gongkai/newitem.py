@@ -25,7 +25,7 @@ from .problems import InputError, Problem, errors, report
 
 ITEMS = "catalogue/items"
 TEMPLATES = Path(__file__).parent / "templates" / "new"
-TODO = schema.TODO_MARK + "：{}】"
+BLANK = schema.BLANK_MARK + "：{}】"
 # 体裁 → template name; other 公文 kinds use 通知, everything else 其他.
 GENRE_TEMPLATES = {"公告": "公告", "通告": "公告", "解读": "解读", "图解": "解读", "年报": "年报"}
 # Column kind → the 体裁 offered first.
@@ -52,7 +52,7 @@ class Context:
 class NewItem:
     path: Path
     index_no: str
-    todo: list[str] = field(default_factory=list)      # what staff still have to fill
+    blanks: list[str] = field(default_factory=list)      # what staff still have to fill
 
 
 def load_context(root: Path) -> Context:
@@ -158,15 +158,15 @@ def _env(root: Path) -> Environment:
     return env
 
 
-def todo(what: str) -> str:
-    return TODO.format(what)
+def blank(what: str) -> str:
+    return BLANK.format(what)
 
 
 def create(ctx: Context, column: str, genre: str, title: str | None = None, publisher: str | None = None,
            summary: str | None = None, body: str | None = None, signed: date | str | None = None,
            published: date | None = None, today: date | None = None, doc_no: str | None = None) -> NewItem:
     """Write a new item file and return where. `body` replaces the template's body; a value may be
-    a todo() mark for staff to fill (the Word import does so for what the document does not say)."""
+    a blank() mark for staff to fill (the Word import does so for what the document does not say)."""
     col = ctx.column(column)
     problems = []
     if col is None:
@@ -177,7 +177,7 @@ def create(ctx: Context, column: str, genre: str, title: str | None = None, publ
         near = validate.nearest(genre, schema.GENRES)
         problems.append(Problem("bad-value", "(make new)", f"“{genre}”不是可用的体裁。",
                                 (f"是否想写“{near}”？" if near else "") + "可用：" + "、".join(schema.GENRES), field="体裁"))
-    if publisher and publisher not in ctx.publishers and schema.TODO_MARK not in publisher:
+    if publisher and publisher not in ctx.publishers and schema.BLANK_MARK not in publisher:
         problems.append(Problem("unknown-publisher", "catalogue/site.yml", f"“{publisher}”不在本站发布机构列表中。",
                                 "发布机构须写全称；新机构请先加入 catalogue/site.yml 的“发布机构”。", field="发布机构"))
     if problems:
@@ -194,18 +194,18 @@ def create(ctx: Context, column: str, genre: str, title: str | None = None, publ
     year = (published.year - 1) if template_name(genre, col) == "年报" else published.year
     values = {
         "标题": title or (f"{ctx.site['body_name']}{year}年政府信息公开工作年度报告"
-                        if template_name(genre, col) == "年报" else todo("标题")),
+                        if template_name(genre, col) == "年报" else blank("标题")),
         "索引号": index_no, "发布机构": publisher or _default_publisher(ctx), "栏目": col["name"], "体裁": genre,
-        "成文日期": signed or today, "发布日期": published, "内容概述": summary or todo("内容概述，一两句话，100字以内"),
+        "成文日期": signed or today, "发布日期": published, "内容概述": summary or blank("内容概述，一两句话，100字以内"),
         "报告年度": year, "序号": path.stem, "文号": doc_no,
     }
-    text = _env(ctx.root).get_template(template_name(genre, col) + ".md").render(todo=todo, **values)
+    text = _env(ctx.root).get_template(template_name(genre, col) + ".md").render(blank=blank, **values)
     if body is not None:
         head, _, _ = text.partition("\n---\n")
         text = head + "\n---\n\n" + body.strip() + "\n"
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    left = sorted({m.group(1) for m in re.finditer(re.escape(schema.TODO_MARK) + r"：([^】，]*)", text)},
+    left = sorted({m.group(1) for m in re.finditer(re.escape(schema.BLANK_MARK) + r"：([^】，]*)", text)},
                   key=text.index)
     return NewItem(path, index_no, left)
 
@@ -290,6 +290,6 @@ def print_result(ctx: Context, made: NewItem) -> None:
     rel = made.path.relative_to(ctx.root).as_posix()
     print(f"已新建：{rel}")
     print(f"索引号：{made.index_no}（已自动分配，决定网址，不要修改）")
-    if made.todo:
-        print(f"还需填写：{'、'.join(made.todo)}（文件中标有“{schema.TODO_MARK}……】”的地方；填完前不会发布）。")
+    if made.blanks:
+        print(f"还需填写：{'、'.join(made.blanks)}（文件中标有“{schema.BLANK_MARK}……】”的地方；填完前不会发布）。")
     print(f"附件放在 {rel[:-3]}/ 文件夹中，并在“附件”中列出。填好后运行 make check。")

@@ -126,7 +126,7 @@ ATTACHMENT_KEYS = {"文件": "path", "标题": "title"}
 RELATION_KEYS = {"索引号": "index_no", "关系": "relation"}
 REVISION_KEYS = {"日期": "date", "说明": "note"}
 # Marks what staff still have to fill in (make new, Word import); an item containing it is not published.
-TODO_MARK = "【待填写"
+BLANK_MARK = "【待填写"
 
 # Frequent wrong keys mapped to the right one (the nearest-key search covers the rest).
 KEY_HINTS = {

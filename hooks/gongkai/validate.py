@@ -587,13 +587,13 @@ class _ItemChecker:
                 return any(has_mark(v) for v in value.values())
             if isinstance(value, list):
                 return any(has_mark(v) for v in value)
-            return isinstance(value, str) and schema.TODO_MARK in value
-        hint = f"把“{schema.TODO_MARK}……】”整体替换为实际内容；不需要的行整行删除。"
+            return isinstance(value, str) and schema.BLANK_MARK in value
+        hint = f"把“{schema.BLANK_MARK}……】”整体替换为实际内容；不需要的行整行删除。"
         for key, value in src.meta.items():
             if has_mark(value):
                 add("placeholder", key, "还有待填写的内容。", hint)
-        for n, line in enumerate(src.body.split("\n") if schema.TODO_MARK in src.body else []):
-            if schema.TODO_MARK in line:
+        for n, line in enumerate(src.body.split("\n") if schema.BLANK_MARK in src.body else []):
+            if schema.BLANK_MARK in line:
                 add("placeholder", None, f"正文第{n + 1}行还有待填写的内容：{line.strip()[:40]}", hint,
                     line=src.body_line + n)
 

@@ -4,7 +4,7 @@ mammoth converts the document to HTML (headings, lists, tables, images), which i
 into Markdown here; images are saved beside the item as attachments. The official layout of
 GB/T 9704 公文 is read with python-docx: 发文机关标志, 发文字号, 标题 (centred, possibly over
 several lines), 发文机关署名 and 成文日期 at the end, 版记 (抄送, 印发) which is dropped.
-What is not found is left for staff to fill, marked with schema.TODO_MARK, so the item is
+What is not found is left for staff to fill, marked with schema.BLANK_MARK, so the item is
 not published until it is done. A document marked 绝密/机密/秘密 is refused.
 """
 from __future__ import annotations
@@ -318,8 +318,8 @@ def import_docx(ctx: newitem.Context, path: Path, column: str, genre: str | None
                             ("发布机构", layout.publisher)) if v]
     genre = genre or layout.genre or "其他"
     made = newitem.create(ctx, column, genre, layout.title,
-                          publisher or layout.publisher or newitem.todo("发布机构全称，须是 catalogue/site.yml 中的一个"),
-                          summary, body, layout.signed or newitem.todo("成文日期，格式 YYYY-MM-DD"), today=today,
+                          publisher or layout.publisher or newitem.blank("发布机构全称，须是 catalogue/site.yml 中的一个"),
+                          summary, body, layout.signed or newitem.blank("成文日期，格式 YYYY-MM-DD"), today=today,
                           doc_no=layout.doc_no)
     folder = made.path.with_suffix("")
     if images:
