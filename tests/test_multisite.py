@@ -112,8 +112,14 @@ def test_a_site_that_cannot_be_loaded_is_reported_and_the_others_work(browser, b
     pg.close()
 
 
+def site_settings(project):
+    """catalogue/site.yml as the validator reads it: (site settings, problems)."""
+    from gongkai import load, validate
+    cfg, _ = load.load_yaml_file(project.root / "catalogue/site.yml", project.root)
+    return validate.validate_site(cfg, project.root, project.root / "catalogue")
+
+
 def test_setting_is_checked(project):
-    from gongkai import settings
     with (project.root / "catalogue/site.yml").open("a", encoding="utf-8") as f:
         f.write("\n联合检索:\n"
                 f"  - {{名称: {TOWN}, 地址: ../qsz/}}\n"
@@ -124,10 +130,7 @@ def test_setting_is_checked(project):
                 f"  - {{名称: {TOWN}, 地址: ../qsz2/}}\n"
                 "  - {名称: 示例县民政局}\n"
                 "  - {名称: 示例县卫生健康委员会, 地址: ../wjw/, 网址: ../wjw/}\n")
-    project.item("qtwj/2024/00001.md")
-    cat, problems = project.check()
-    assert cat is not None, problems
-    found, problems = settings.load_settings(project.root, cat)
+    found, problems = site_settings(project)
     assert [p.code for p in problems] == ["site-search-sites"] * 7
     text = "\n".join(f"{p.line} {p.message}" for p in problems)
     lines = [p.line for p in problems]
@@ -135,16 +138,13 @@ def test_setting_is_checked(project):
     for part in ("以 / 开头", "不是以 http:// 或 https:// 开头的网址", "以 / 结尾", "是本站的机构全称", "重复",
                  "要同时写“名称”和“地址”", "“网址”不是可用的项"):
         assert part in text, (part, text)
-    assert found.search_sites == [{"名称": COUNTY, "地址": ""}, {"名称": TOWN, "地址": "../qsz/"},
+    assert found["search_sites"] == [{"名称": COUNTY, "地址": ""}, {"名称": TOWN, "地址": "../qsz/"},
                                   {"名称": "示例县卫生健康委员会", "地址": "../wjw/"}]
 
 
 def test_setting_must_be_a_list(project):
-    from gongkai import settings
     with (project.root / "catalogue/site.yml").open("a", encoding="utf-8") as f:
         f.write(f"\n联合检索: {TOWN}\n")
-    project.item("qtwj/2024/00001.md")
-    cat, _ = project.check()
-    found, problems = settings.load_settings(project.root, cat)
+    found, problems = site_settings(project)
     assert [(p.code, p.message) for p in problems] == [("site-search-sites", "应是一个列表，每项写“名称”和“地址”。")]
-    assert problems[0].line and found.search_sites == [{"名称": COUNTY, "地址": ""}]
+    assert problems[0].line and found["search_sites"] == [{"名称": COUNTY, "地址": ""}]

@@ -224,6 +224,19 @@ def load_items(items_dir: Path, root: Path, cache: Cache | None = None) -> tuple
     return sources, problems
 
 
+def entry_lines(path: Path, key: str | None = None) -> list[int]:
+    """Line of each entry of a YAML sequence (top level, or under a top-level key)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return []
+    if key is not None and isinstance(node, yaml.MappingNode):
+        node = next((v for k, v in node.value if k.value == key), None)
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [n.start_mark.line + 1 for n in node.value]
+
+
 @dataclass
 class ConfigFile:
     rel: str

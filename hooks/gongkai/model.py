@@ -153,7 +153,7 @@ class Site:
     label_reports: str
     label_apply: str
     retired_index_nos: list[str] = field(default_factory=list)    # 已停用索引号: never assigned again
-    search_sites: object = None       # 联合检索 as written; settings.load_settings checks it
+    search_sites: list[dict] = field(default_factory=list)      # 联合检索: {名称, 地址}, this site first
 
 
 @dataclass

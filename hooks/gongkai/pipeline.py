@@ -138,6 +138,6 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
             raise InputError(found)
     with timed("search index"):
         store = open_cache(root, "search")
-        search = index.build(out.search_docs, store, done.settings.search_sites)
+        search = index.build(out.search_docs, store, cat.site.search_sites)
         store.close()
     return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin)

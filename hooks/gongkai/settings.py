@@ -6,27 +6,23 @@
                             publicly on the column page
   catalogue/standard.yml    基层政务公开标准目录 (standard.py)
 All three files are optional. Every bad entry gives a Problem naming file, line and field.
-Also checked here: 联合检索 in catalogue/site.yml, the other sites the search page covers.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
 
 from . import load
 from .model import Catalogue
 from .problems import ERROR, WARNING, Problem
-from .schema import GENRES, SEARCH_SITE_KEYS
+from .schema import GENRES
 from .standard import Standard, load_standard
 from .validate import nearest, parse_date
 from .workdays import Calendar, YearOverride
 
 INSPECTION_FILE = "catalogue/inspection.yml"
-SITE_FILE = "catalogue/site.yml"
 NIL_FILE = "catalogue/nil.yml"
 NIL_TEXT = "本栏目本期无此类信息。"
 
@@ -90,7 +86,6 @@ class Settings:
     nil_rows: dict[str, list[NilRecord]] = field(default_factory=dict)   # 标准目录事项 → records
     standard: Standard | None = None                                 # 基层政务公开标准目录
     configured: bool = False                                         # inspection.yml exists
-    search_sites: list[dict] = field(default_factory=list)          # 联合检索: {名称, 地址}, this site first
 
     def nil_for(self, slug: str, today: date) -> NilRecord | None:
         """The current record of a column, if any."""
@@ -98,19 +93,6 @@ class Settings:
 
     def nil_for_row(self, key: str, today: date) -> NilRecord | None:
         return next((r for r in self.nil_rows.get(key, []) if r.current(today)), None)
-
-
-def entry_lines(path: Path, key: str | None = None) -> list[int]:
-    """Line of each entry of a YAML sequence (top level, or under a top-level key)."""
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
-        return []
-    if key is not None and isinstance(node, yaml.MappingNode):
-        node = next((v for k, v in node.value if k.value == key), None)
-    if not isinstance(node, yaml.SequenceNode):
-        return []
-    return [n.start_mark.line + 1 for n in node.value]
 
 
 class _Reader:
@@ -164,52 +146,7 @@ def load_settings(root: Path, cat: Catalogue) -> tuple[Settings, list[Problem]]:
     problems += found
     if nil is not None:
         problems += _nil(nil, settings, leaf_by_name, cat.today)
-    settings.search_sites, found = _search_sites(root, cat.site.body_name, cat.site.search_sites)
-    problems += found
     return settings, problems
-
-
-def _search_sites(root: Path, body_name: str, value) -> tuple[list[dict], list[Problem]]:
-    """This site (地址 "") and the sites of 联合检索, each {名称, 地址}."""
-    out = [{"名称": body_name, "地址": ""}]
-    if value is None:
-        return out, []
-    cfg, _ = load.load_yaml_file(root / SITE_FILE, root)
-    r = _Reader(SITE_FILE, cfg.key_lines if cfg else {})
-    example = "如 - {名称: 示例县青山镇人民政府, 地址: ../qsz/}。"
-    if not isinstance(value, list):
-        r.add("site-search-sites", "应是一个列表，每项写“名称”和“地址”。", example, "联合检索")
-        return out, r.problems
-    lines = entry_lines(root / SITE_FILE, "联合检索")
-    names, urls = {body_name}, {""}
-    for i, entry in enumerate(value):
-        where = {"field": "联合检索", "line": lines[i] if i < len(lines) else None}
-        if not isinstance(entry, dict) or not all(str(entry.get(k) or "").strip() for k in SEARCH_SITE_KEYS):
-            r.add("site-search-sites", f"第{i + 1}个网站要同时写“名称”和“地址”。", example, **where)
-            continue
-        for key in set(entry) - set(SEARCH_SITE_KEYS):
-            r.add("site-search-sites", f"第{i + 1}个网站中“{key}”不是可用的项。", "每个网站只写“名称”和“地址”。", **where)
-        name, url = str(entry["名称"]).strip(), str(entry["地址"]).strip()
-        how = "写对方网站首页的完整网址（如 https://www.example.gov.cn/zwgk/qsz/），或相对本站首页的路径（如 ../qsz/）。"
-        if url.startswith("/"):
-            r.add("site-search-sites", f"“{name}”的地址“{url}”以 / 开头：本站放在子路径下或离线查询机上时会找错位置。",
-                  how, **where)
-        elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) and not re.match(r"https?://[^/\s]+/", url):
-            r.add("site-search-sites", f"“{name}”的地址“{url}”不是以 http:// 或 https:// 开头的网址。", how, **where)
-        elif re.search(r"\s", url) or not url.endswith("/"):
-            r.add("site-search-sites", f"“{name}”的地址“{url}”应是对方网站首页所在的文件夹，以 / 结尾，中间不能有空格。",
-                  how, **where)
-        elif name == body_name:
-            r.add("site-search-sites", f"“{name}”是本站的机构全称：本站总是排在第一位检索，不需要列出。", "删除这一项。",
-                  **where)
-        elif name in names or url in urls or url == "./":
-            r.add("site-search-sites", f"“{name}”（{url}）重复，或就是本站。", "每个网站只列一次，名称和地址都不重复。",
-                  **where)
-        else:
-            out.append({"名称": name, "地址": url})
-        names.add(name)
-        urls.add(url)
-    return out, r.problems
 
 
 def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem]:
@@ -266,7 +203,7 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
 
     s.calendar = Calendar(_overrides(data.get("工作日调整") or {}, r))
     migrations = data.get("历史信息迁入") or []
-    lines = entry_lines(cfg.path, "历史信息迁入")
+    lines = load.entry_lines(cfg.path, "历史信息迁入")
     if not isinstance(migrations, list):
         r.add("settings-type", "应是列表，每项写“发布日期截至”“入库日期截至”和“说明”。",
               "参照示例 inspection.yml。", "历史信息迁入")
@@ -334,7 +271,7 @@ def _nil(cfg: load.ConfigFile, s: Settings, leaves: dict, today: date) -> list[P
         r.add("nil-shape", "应是列表，每项写“栏目”“日期”“有效至”“审核人”，可加“说明”。",
               "参照示例仓库的 catalogue/nil.yml。", line=1)
         return r.problems
-    lines = entry_lines(cfg.path)
+    lines = load.entry_lines(cfg.path)
     for i, entry in enumerate(data):
         line = lines[i] if i < len(lines) else None
         if not isinstance(entry, dict):

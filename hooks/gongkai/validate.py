@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from . import schema, workers
+from . import load, schema, workers
 from .load import ConfigFile, Inputs, Source
 from .problems import ERROR, WARNING, Problem
 
@@ -243,9 +243,12 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
             value = _validate_channels(value, rel, where, problems)
         elif f.kind == "publishers":
             value = _validate_publishers(value, rel, where, problems)
+        elif f.kind == "sites":
+            value = _validate_search_sites(value, cfg, str(_get_path(data, "机构全称") or ""), where, problems)
         site[f.name] = value
 
     site["retired_index_nos"] = site.get("retired_index_nos") or []
+    site["search_sites"] = site.get("search_sites") or [{"名称": site.get("body_name") or "", "地址": ""}]
     code = site.get("credit_code")
     if isinstance(code, str) and re.match(schema.SITE_BY_PATH["统一社会信用代码"].pattern, code) \
             and not credit_code_ok(code):
@@ -317,6 +320,43 @@ def _validate_publishers(value, rel, where, problems):
                                     hint="每个发布机构用不同的标识。"))
         seen.add(slug)
         out.append({"name": str(entry["名称"]).strip(), "slug": slug})
+    return out
+
+
+def _validate_search_sites(value, cfg: ConfigFile, body_name: str, where: dict, problems: list) -> list[dict]:
+    """联合检索: the other sites the search page covers, each {名称, 地址}; this site is added first."""
+    out = [{"名称": body_name, "地址": ""}]
+    example = "如 - {名称: 示例县青山镇人民政府, 地址: ../qsz/}。"
+    if not isinstance(value, list):
+        problems.append(Problem("site-search-sites", cfg.rel, "应是一个列表，每项写“名称”和“地址”。", **where, hint=example))
+        return out
+    lines = load.entry_lines(cfg.path, "联合检索")
+    how = "写对方网站首页的完整网址（如 https://www.example.gov.cn/zwgk/qsz/），或相对本站首页的路径（如 ../qsz/）。"
+    names, urls = {body_name}, {""}
+    for i, entry in enumerate(value):
+        def add(message: str, hint: str) -> None:
+            problems.append(Problem("site-search-sites", cfg.rel, message, field=where["field"], hint=hint,
+                                    line=lines[i] if i < len(lines) else where["line"]))
+        if not isinstance(entry, dict) or not all(str(entry.get(k) or "").strip() for k in schema.SEARCH_SITE_KEYS):
+            add(f"第{i + 1}个网站要同时写“名称”和“地址”。", example)
+            continue
+        for key in set(entry) - set(schema.SEARCH_SITE_KEYS):
+            add(f"第{i + 1}个网站中“{key}”不是可用的项。", "每个网站只写“名称”和“地址”。")
+        name, url = str(entry["名称"]).strip(), str(entry["地址"]).strip()
+        if url.startswith("/"):
+            add(f"“{name}”的地址“{url}”以 / 开头：本站放在子路径下或离线查询机上时会找错位置。", how)
+        elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) and not re.match(r"https?://[^/\s]+/", url):
+            add(f"“{name}”的地址“{url}”不是以 http:// 或 https:// 开头的网址。", how)
+        elif re.search(r"\s", url) or not url.endswith("/"):
+            add(f"“{name}”的地址“{url}”应是对方网站首页所在的文件夹，以 / 结尾，中间不能有空格。", how)
+        elif name == body_name:
+            add(f"“{name}”是本站的机构全称：本站总是排在第一位检索，不需要列出。", "删除这一项。")
+        elif name in names or url in urls or url == "./":
+            add(f"“{name}”（{url}）重复，或就是本站。", "每个网站只列一次，名称和地址都不重复。")
+        else:
+            out.append({"名称": name, "地址": url})
+        names.add(name)
+        urls.add(url)
     return out
 
 
