@@ -37,6 +37,21 @@ def code_version() -> str:
     return _code
 
 
+def load_state(path: Path | None, default=None):
+    """What save_state kept at path by the last build; `default` when there is none or it is unreadable."""
+    try:
+        return pickle.loads(path.read_bytes()) if path else default
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+        return default
+
+
+def save_state(path: Path | None, value) -> None:
+    """Keep value for the next build (one file, no-op without a path)."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def open_cache(root: Path, name: str) -> "Cache":
     """The project's cache table `name`; GONGKAI_CACHE=0 turns caching off (a cold build)."""
     return Cache(None if os.environ.get("GONGKAI_CACHE") == "0" else Path(root) / DIR, name)

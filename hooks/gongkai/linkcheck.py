@@ -10,7 +10,6 @@ was removed since, every page is scanned.
 from __future__ import annotations
 
 import os
-import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -18,10 +17,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import workers
-from .cache import code_version, digest
+from .cache import code_version, digest, load_state, save_state
 from .checks import Finding
 from .problems import ERROR, WARNING
-from .write import fingerprint
 
 R_LINKS = "检查指标“链接可用性”；条例第二十四条：信息检索、查阅、下载"
 R_SUBPATH = "《政府网站发展指引》：网站可嵌入上级门户的子路径，站内链接须为相对链接"
@@ -74,14 +72,6 @@ class PageLinks:
     external: list[str]
     anchors: list[tuple[str, str, str]]       # (target file, anchor, URL as written)
     links: int
-
-
-def _load_state(path: Path | None, setting: str) -> dict | None:
-    try:
-        state = pickle.loads(path.read_bytes()) if path else None
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
-        return None
-    return state if isinstance(state, dict) and state.get("setting") == setting else None
 
 
 def _finding(code: str, url: str, message: str, rel: str, page_url: str, source: str | None) -> Finding:
@@ -155,13 +145,15 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
 
     pages = sorted((f for f in files if f.endswith(".html")), key=lambda f: f.split("/"))
     setting = digest(code_version(), site_url, repr(footer))
-    last = _load_state(state_file, setting)
+    last = load_state(state_file)
+    if not isinstance(last, dict) or last.get("setting") != setting:
+        last = None
     if last is not None and not last["files"] <= files:
         last = None                                        # a file was removed: links to it are broken
     before: dict[str, PageLinks] = last["pages"] if last else {}
     keys = {}
     for rel in pages:
-        h = known[rel][2] if rel in known else fingerprint((site_dir / rel).read_bytes())
+        h = known[rel][2] if rel in known else digest((site_dir / rel).read_bytes())
         keys[rel] = digest(h, sources.get(page_url(rel)) or "")
     todo = [rel for rel in pages if rel not in before or before[rel].key != keys[rel] or before[rel].findings]
 
@@ -236,8 +228,5 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
     report.pages = len(pages)
     report.external = [(where[0] + (f" 等{len(where)}个页面" if len(where) > 1 else ""), url)
                        for url, where in external.items()]
-    if state_file is not None:
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        state_file.write_bytes(pickle.dumps({"setting": setting, "files": files, "pages": now},
-                                            protocol=pickle.HIGHEST_PROTOCOL))
+    save_state(state_file, {"setting": setting, "files": files, "pages": now})
     return report

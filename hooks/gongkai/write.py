@@ -7,16 +7,15 @@ the last build wrote (size, modification time and hash of each file) spares read
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import os
-import pickle
 import posixpath
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+from .cache import digest, load_state, save_state
 from .render import Output, Page
 
 TITLE_MARK = "@@GK_TITLE@@"
@@ -93,7 +92,7 @@ def prune(site_dir: Path, written: set[str], folders: list[str]) -> int:
     and the folders left empty. Plain strings, not Path objects: a large site has 100,000 folders."""
     removed, root = 0, str(site_dir)
     for rel in folders:
-        for dirpath, dirnames, filenames in os.walk(os.path.join(root, rel), topdown=False):
+        for dirpath, _, filenames in os.walk(os.path.join(root, rel), topdown=False):
             prefix = os.path.relpath(dirpath, root).replace(os.sep, "/") + "/"
             gone = 0
             for name in filenames:
@@ -123,10 +122,6 @@ def write_bytes(path: Path | str, data: bytes) -> bool:
     return True
 
 
-def fingerprint(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 class Writer:
     """Writes files under site_dir unless they hold these bytes already. `known`: the manifest of the
     last build, rel → (size, mtime_ns, hash); a file whose size and time are as recorded there is taken
@@ -135,13 +130,13 @@ class Writer:
 
     def __init__(self, site_dir: Path, known: dict | None = None):
         self.root, self.known = str(site_dir) + "/", known or {}
-        self.files: dict[str, tuple[int, int, bytes]] = {}
+        self.files: dict[str, tuple[int, int, str]] = {}
         self.changed: set[str] = set()
         self.removed = 0
         self.bodies: dict[str, tuple[int, int]] = {}    # bulk page → where its body is in its text
 
     def put(self, rel: str, data: bytes) -> None:
-        path, h = self.root + rel, fingerprint(data)
+        path, h = self.root + rel, digest(data)
         old = self.known.get(rel)
         if old is not None and old[2] == h:
             try:
@@ -155,19 +150,6 @@ class Writer:
             self.changed.add(rel)
         st = os.stat(path)
         self.files[rel] = (st.st_size, st.st_mtime_ns, h)
-
-
-def load_manifest(path: Path | None) -> dict:
-    try:
-        return pickle.loads(path.read_bytes()) if path else {}
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        return {}
-
-
-def save_manifest(path: Path | None, files: dict) -> None:
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def sitemap(paths: list[str], site_url: str) -> bytes:
@@ -185,7 +167,7 @@ def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: 
     the store. Returns the writer: its manifest, what it wrote and removed."""
     restored = unstash(site_dir, store) if store is not None else []
     manifest = store.with_name(store.name + ".files") if store is not None else None
-    writer = Writer(site_dir, load_manifest(manifest) if restored else {})
+    writer = Writer(site_dir, load_state(manifest, {}) if restored else {})
     for rel, data in search.items():
         writer.put("search/" + rel, data)
     for page in out.bulk_pages:
@@ -200,5 +182,5 @@ def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: 
         paths = [p.path for p in out.engine_pages] + [p.path for p in out.bulk_pages]
         write_bytes(site_dir / "sitemap.xml", sitemap(paths, site_url))
         (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
-    save_manifest(manifest, writer.files)
+    save_state(manifest, writer.files)
     return writer
