@@ -44,10 +44,10 @@ def tree_pss_mb(pid: int) -> float:
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo += children.get(p, [])
+    total, pending = 0, [pid]
+    while pending:
+        p = pending.pop()
+        pending += children.get(p, [])
         try:
             rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
             total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))

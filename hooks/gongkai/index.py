@@ -185,13 +185,13 @@ def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None) ->
         years[doc.date[:4] or NO_DATE].append(doc)
     order = sorted(years, reverse=True)
     plans = {year: _plan(years[year], year, cache) for year in order}
-    todo = [year for year in order if plans[year]["files"] is None]
+    missing = [year for year in order if plans[year]["files"] is None]
 
     def task(start: int, stop: int) -> list[tuple[dict, dict]]:     # in a worker process, or here
-        return [_fresh(years[year], plans[year]) for year in todo[start:stop]]
+        return [_fresh(years[year], plans[year]) for year in missing[start:stop]]
 
-    built = (done for part in workers.map_slices(task, len(todo), min_slice=1) for done in part)
-    for year, (part, texts) in zip(todo, built):
+    built = (done for part in workers.map_slices(task, len(missing), min_slice=1) for done in part)
+    for year, (part, texts) in zip(missing, built):
         plans[year]["files"] = part
         if cache is not None:
             cache.put(plans[year]["key"], part)

@@ -74,7 +74,11 @@ class PageLinks:
     links: int
 
 
-def _finding(code: str, url: str, message: str, rel: str, page_url: str, source: str | None) -> Finding:
+def _no_anchor(url: str, frag: str) -> str:
+    return f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+
+
+def _finding(code: str, message: str, rel: str, page_url: str, source: str | None) -> Finding:
     return Finding(code, source or f"site/{rel}", message + f"（页面 {rel}）",
                    "改正链接地址或补上目标文件；站内链接请写相对路径。", None, None,
                    WARNING if rel == "404.html" and code == "link-anchor" else ERROR, page_url or rel,
@@ -145,21 +149,19 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
 
     pages = sorted((f for f in files if f.endswith(".html")), key=lambda f: f.split("/"))
     setting = digest(code_version(), site_url, repr(footer))
-    last = load_state(state_file)
-    if not isinstance(last, dict) or last.get("setting") != setting:
-        last = None
-    if last is not None and not last["files"] <= files:
-        last = None                                        # a file was removed: links to it are broken
-    before: dict[str, PageLinks] = last["pages"] if last else {}
+    previous = load_state(state_file)
+    if not isinstance(previous, dict) or previous.get("setting") != setting or not previous["files"] <= files:
+        previous = None                                    # another setting, or a file was removed since
+    before: dict[str, PageLinks] = previous["pages"] if previous else {}
     keys = {}
     for rel in pages:
         h = known[rel][2] if rel in known else digest((site_dir / rel).read_bytes())
         keys[rel] = digest(h, sources.get(page_url(rel)) or "")
-    todo = [rel for rel in pages if rel not in before or before[rel].key != keys[rel] or before[rel].findings]
+    to_scan = [rel for rel in pages if rel not in before or before[rel].key != keys[rel] or before[rel].findings]
 
     def scan(first: int, last: int) -> list[PageLinks]:
         done, shells = [], set()
-        for rel in todo[first:last]:
+        for rel in to_scan[first:last]:
             page_dir = posixpath.dirname(rel)
             depth = page_dir.count("/") + 1 if page_dir else 0
             climb = "../" * depth
@@ -193,12 +195,12 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
                             if target != rel:
                                 anchors.append((target, frag, url))
                             if not has_anchor(target, frag, whole if target == rel else None):
-                                problems[("link-anchor", url)] = f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。"
+                                problems[("link-anchor", url)] = _no_anchor(url, frag)
                     elif kind == "external":
                         external.append(url)
                     elif kind:
                         problems[(kind, url)] = target
-            found = [_finding(code, url, message, rel, here, source) for (code, url), message in problems.items()]
+            found = [_finding(code, message, rel, here, source) for (code, _), message in problems.items()]
             missing = [t for t in footer if t not in text]
             if missing and "<html" in text[:500].lower():          # not a body alone, nor a page fragment
                 found.append(Finding(
@@ -208,19 +210,19 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
             done.append(PageLinks(keys[rel], found, external, anchors, count))
         return done
 
-    scanned = [links for part in workers.map_slices(scan, len(todo), min_slice=2000) for links in part]
+    scanned = [links for part in workers.map_slices(scan, len(to_scan), min_slice=2000) for links in part]
     now = {rel: before[rel] for rel in pages if rel in before}
-    now.update(zip(todo, scanned))
-    fresh, external = set(todo), {}
+    now.update(zip(to_scan, scanned))
+    fresh, external = set(to_scan), {}
     for rel in pages:
         links = now[rel]
         if rel not in fresh:                  # kept from the last check: anchors in pages that changed may be gone
             gone = [(frag, url) for target, frag, url in links.anchors if target in fresh and not has_anchor(target, frag)]
             if gone:
                 here = page_url(rel)
-                links = now[rel] = PageLinks(links.key, [_finding(
-                    "link-anchor", url, f"链接“{url}”中的锚点“#{frag}”在目标页面上不存在。", rel, here, sources.get(here))
-                    for frag, url in gone], links.external, links.anchors, links.links)
+                links = now[rel] = PageLinks(links.key, [_finding("link-anchor", _no_anchor(url, frag), rel, here,
+                                                                  sources.get(here)) for frag, url in gone],
+                                             links.external, links.anchors, links.links)
         report.findings += links.findings
         report.links += links.links
         for url in links.external:

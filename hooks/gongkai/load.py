@@ -206,9 +206,9 @@ def load_items(items_dir: Path, root: Path, cache: Cache | None = None) -> tuple
     rels = [_display(p, root) for p in paths]
     keys = [digest(rel, p.read_bytes()) for rel, p in zip(rels, paths)] if cache else []
     known = cache.get_many(keys) if cache else {}
-    todo = [n for n in range(len(paths)) if not keys or keys[n] not in known]
-    parts = workers.map_slices(lambda a, b: [load_source(paths[n], root) for n in todo[a:b]], len(todo))
-    parsed = dict(zip(todo, (done for part in parts for done in part)))
+    unparsed = [n for n in range(len(paths)) if not keys or keys[n] not in known]
+    parts = workers.map_slices(lambda a, b: [load_source(paths[n], root) for n in unparsed[a:b]], len(unparsed))
+    parsed = dict(zip(unparsed, (done for part in parts for done in part)))
     sources, problems = [], []
     for n, path in enumerate(paths):
         if n in parsed:
