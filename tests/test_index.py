@@ -3,7 +3,7 @@ import json
 from array import array
 from pathlib import Path
 
-from gongkai import index
+from gongkai import extract, index
 from gongkai.cache import Cache
 from gongkai.render import SearchDoc
 
@@ -100,19 +100,25 @@ def test_sites_file_lists_this_site_first():
 
 def _with_attachment(tmp_path: Path, text: str = "临时救助申请审批表"):
     att = tmp_path / "附件1.txt"
-    att.write_text(text, encoding="utf-8")
+    if not att.exists() or att.read_text(encoding="utf-8") != text:      # an unchanged file keeps its time
+        att.write_text(text, encoding="utf-8")
     docs = _docs()
     docs.insert(1, SearchDoc("gk/a/附件1.txt", "附件1", "", "2024-03-01", kind="附件", parent_title=docs[0].title,
                              parent_url="gk/a/", src=att, filters={"nf": ["2024"], "lx": ["附件"]}))
     return docs
 
 
-def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
+def counted_extraction(tmp_path, monkeypatch) -> tuple[list[str], object]:
+    """The files whose text is extracted, and the text_of the build passes (extract.cached_text)."""
     extracted = []
-    monkeypatch.setenv("GONGKAI_JOBS", "1")          # extraction counted in this process
-    monkeypatch.setattr(index, "text_of", lambda path: extracted.append(path.name) or path.read_text())
+    monkeypatch.setattr(extract, "text_of", lambda path: extracted.append(path.name) or path.read_text())
+    return extracted, lambda path: extract.cached_text(tmp_path, path)
+
+
+def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
+    extracted, text_of = counted_extraction(tmp_path, monkeypatch)
     store = Cache(tmp_path / "cache", "search")
-    cold = index.build(_with_attachment(tmp_path), store)
+    cold = index.build(_with_attachment(tmp_path), store, text_of=text_of)
     assert extracted == ["附件1.txt"]
     assert "临时救助" in json.loads(cold["2024/d/0/1.json"])[10]
     store.save()
@@ -120,8 +126,8 @@ def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
     docs = _with_attachment(tmp_path)
     docs[0].title = "关于进一步优化营商环境的通知"                  # a 2024 item
     store.misses = store.hits = 0
-    warm = index.build(docs, store)
-    assert (store.hits, store.misses) == (3, 1)         # 2023, 0000 and 2024's attachment texts hit; 2024 misses
+    warm = index.build(docs, store, text_of=text_of)
+    assert (store.hits, store.misses) == (2, 1)         # 2023 and 0000 hit; 2024 misses
     assert extracted == ["附件1.txt"], "the unchanged attachment's text came from the cache"
     assert warm == index.build(docs), "with and without the cache, byte for byte"
     changed = {path for path in cold.keys() | warm.keys() if cold.get(path) != warm.get(path)}
@@ -129,16 +135,14 @@ def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
 
 
 def test_a_changed_attachment_is_extracted_again(tmp_path, monkeypatch):
-    extracted = []
-    monkeypatch.setenv("GONGKAI_JOBS", "1")          # extraction counted in this process
-    monkeypatch.setattr(index, "text_of", lambda path: extracted.append(path.name) or path.read_text())
+    extracted, text_of = counted_extraction(tmp_path, monkeypatch)
     store = Cache(tmp_path / "cache", "search")
-    index.build(_with_attachment(tmp_path), store)
+    index.build(_with_attachment(tmp_path), store, text_of=text_of)
     docs = _with_attachment(tmp_path, "城乡居民最低生活保障审批表")
-    files = index.build(docs, store)
+    files = index.build(docs, store, text_of=text_of)
     assert extracted == ["附件1.txt", "附件1.txt"]
     assert "最低生活保障" in json.loads(files["2024/d/0/1.json"])[10]
-    assert files == index.build(docs)
+    assert files == index.build(_with_attachment(tmp_path, "城乡居民最低生活保障审批表"))
 
 
 def test_bundles_built_on_two_cores_equal_one_core(tmp_path, monkeypatch):

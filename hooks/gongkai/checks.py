@@ -8,7 +8,6 @@ Built-site checks (links, footer) are in linkcheck.py; reports in inspection_rep
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ R_REGISTER = "依申请公开登记表含申请办理信息，不得公开（条
 R_STANDARD = "《关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发〔2019〕54号）：按标准目录公开"
 REPLY_DAYS, EXTENSION_DAYS = 20, 20       # Art. 33
 ITEMS_DIR = "catalogue/items"
-TEXT_CACHE = "build/cache/attachment-text"     # extracted attachment text, keyed by path, size and mtime
 NEWS, NOTICE, POLICY = "动态要闻", "通知公告", "政策文件"
 
 
@@ -126,27 +124,6 @@ def _key_lines(path: Path) -> dict[str, int]:
 
 def field_line(cat: Catalogue, item: Item, key: str) -> int:
     return _key_lines(cat.root / item.source).get(key, 2)
-
-
-def attachment_text(root: Path, path: Path) -> str | None:
-    """extract.text_of with a cache under build/: PDF extraction is slow and files rarely change."""
-    st = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
-    cache = root / TEXT_CACHE / key
-    if cache.with_suffix(".none").exists():
-        return None
-    if cache.with_suffix(".txt").exists():
-        return cache.with_suffix(".txt").read_text(encoding="utf-8")
-    text = extract.text_of(path)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        if text is None:
-            cache.with_suffix(".none").touch()
-        else:
-            cache.with_suffix(".txt").write_text(text, encoding="utf-8")
-    except OSError:
-        pass                                      # a read-only checkout: no cache, same result
-    return text
 
 
 def entry_dates(root: Path, rel_dir: str = ITEMS_DIR) -> dict[str, date] | None:
@@ -484,7 +461,7 @@ class Inspector:
             for text, fld, line_of in self.texts(item):
                 hits += [(kind, value, line_of(rel), fld, None) for kind, value, rel in find_pii(text)]
             for att in item.attachments:
-                text = attachment_text(self.cat.root, att.src)
+                text = extract.cached_text(self.cat.root, att.src)
                 if text is None:
                     self.item("pii-unscanned", WARNING, item,
                               f"附件“{att.path}”无法提取文字（{att.ext or '无扩展名'}格式），未检查其中的个人信息。", R_PII,

@@ -1,4 +1,4 @@
-"""Plain text of attachments for the search index (part of the index stage).
+"""Plain text of attachments, for the inspection (personal information) and the search index.
 
 PDF through pdfminer.six (it understands the CJK CMaps Chinese PDFs use),
 DOCX through python-docx, XLSX through openpyxl. A file that cannot be read
@@ -6,11 +6,13 @@ gives empty text and a warning, never a failed build.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from pathlib import Path
 
 log = logging.getLogger("gongkai.extract")
+CACHE_DIR = "build/cache/attachment-text"     # extracted text, keyed by path, size and mtime
 
 
 def _pdf(data: bytes) -> str:
@@ -52,3 +54,24 @@ def text_of(path: Path) -> str | None:
     except Exception as exc:  # noqa: BLE001 - a damaged attachment must not stop the build
         log.warning("无法读取附件 %s 的文字（%s），该附件不进入全文检索。", path, type(exc).__name__)
         return None
+
+
+def cached_text(root: Path, path: Path) -> str | None:
+    """text_of with a cache under root/CACHE_DIR: PDF extraction is slow and files rarely change."""
+    st = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
+    cache = root / CACHE_DIR / key
+    if cache.with_suffix(".none").exists():
+        return None
+    if cache.with_suffix(".txt").exists():
+        return cache.with_suffix(".txt").read_text(encoding="utf-8")
+    text = text_of(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            cache.with_suffix(".none").touch()
+        else:
+            cache.with_suffix(".txt").write_text(text, encoding="utf-8")
+    except OSError:
+        pass                                      # a read-only checkout: no cache, same result
+    return text

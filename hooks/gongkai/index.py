@@ -33,12 +33,13 @@ import unicodedata
 from array import array
 from collections import defaultdict, deque
 from itertools import groupby, repeat
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-from . import workers
+from . import extract, workers
 from .cache import digest
-from .extract import text_of
 from .render import SearchDoc
 
 FORMAT = 3
@@ -161,7 +162,7 @@ def group_codes(per_doc: list[np.ndarray]):
 
 FILTERS = (("lm", "栏目"), ("nf", "年份"), ("jg", "发布机构"), ("zt", "主题分类"), ("tc", "体裁"),
            ("yx", "有效性"), ("lx", "类型"))
-KEYED = [f.name for f in dataclasses.fields(SearchDoc) if f.name != "src"]   # attachments count by their bytes
+KEYED = [f.name for f in dataclasses.fields(SearchDoc) if f.name != "src"]   # an attachment counts by its text
 
 
 def _json(value) -> bytes:
@@ -176,32 +177,36 @@ def _ordered(key: str, counts: dict[str, int]) -> list[list]:
     return [[v, n] for v, n in values]
 
 
-def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None) -> dict[str, bytes]:
-    """Every file of the index, by path under search/. Docs must be newest first. With a cache
-    (get/put, see cache.Cache) a bundle whose documents are unchanged is reused as it is; the others
-    are built on all cores. `sites` ({名称, 地址}, this site first) becomes sites.json."""
+def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None,
+          text_of: Callable[[Path], str | None] = extract.text_of) -> dict[str, bytes]:
+    """Every file of the index, by path under search/. Docs must be newest first; an attachment's text
+    comes from text_of(its file). With a cache (get/put, see cache.Cache) a bundle whose documents are
+    unchanged is reused as it is; the others are built on all cores. `sites` ({名称, 地址}, this site
+    first) becomes sites.json."""
     years: dict[str, list[SearchDoc]] = defaultdict(list)
     for doc in docs:
+        if doc.src is not None and not doc.text:
+            doc.text = text_of(doc.src) or ""
         years[doc.date[:4] or NO_DATE].append(doc)
     order = sorted(years, reverse=True)
-    plans = {year: _plan(years[year], year, cache) for year in order}
-    missing = [year for year in order if plans[year]["files"] is None]
+    keys = {year: digest("bundle", json.dumps([[getattr(d, name) for name in KEYED] for d in years[year]],
+                                              ensure_ascii=False)) for year in order} if cache is not None else {}
+    parts = {year: cache.get(keys[year]) if cache is not None else None for year in order}
+    missing = [year for year in order if parts[year] is None]
 
-    def task(start: int, stop: int) -> list[tuple[dict, dict]]:     # in a worker process, or here
-        return [_fresh(years[year], plans[year]) for year in missing[start:stop]]
+    def task(start: int, stop: int) -> list[dict[str, bytes]]:     # in a worker process, or here
+        return [bundle(years[year]) for year in missing[start:stop]]
 
     built = (done for part in workers.map_slices(task, len(missing), min_slice=1) for done in part)
-    for year, (part, texts) in zip(missing, built):
-        plans[year]["files"] = part
+    for year, part in zip(missing, built):
+        parts[year] = part
         if cache is not None:
-            cache.put(plans[year]["key"], part)
-            if texts:
-                cache.put("text/" + year, texts)
+            cache.put(keys[year], part)
     files: dict[str, bytes] = {}
     bundles, counts = [], {key: defaultdict(int) for key, _ in FILTERS}
     lookups: dict[str, dict] = defaultdict(lambda: {"d": defaultdict(list), "i": defaultdict(list)})
     for year in order:
-        part = plans[year]["files"]
+        part = parts[year]
         files.update((f"{year}/{path}", data) for path, data in part.items())
         manifest = json.loads(part["manifest.json"])
         bundles.append({"dir": year, "count": manifest["count"], "shards": manifest["shards"]})
@@ -225,46 +230,16 @@ def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None) ->
     return files
 
 
-def _extracted(doc: SearchDoc) -> bool:
-    """An attachment: its text comes from its file."""
-    return doc.src is not None and not doc.text
-
-
-def _plan(docs: list[SearchDoc], year: str, cache) -> dict:
-    """A year's cache key and, when the cache has it, its files. Attachments are keyed by their bytes,
-    so their (slow) text extraction runs only for a bundle that is rebuilt; the texts extracted for
-    the last build of this year are kept by file digest (the entry checks itself)."""
-    if cache is None:
-        return {"files": None, "sums": None, "known": {}}
-    sums = [digest(d.src.read_bytes()) if _extracted(d) else "" for d in docs]
-    key = digest("bundle", json.dumps([[getattr(d, name) for name in KEYED] + [s] for d, s in zip(docs, sums)],
-                                      ensure_ascii=False))
-    files = cache.get(key)
-    known = (cache.get("text/" + year) or {}) if files is None and any(sums) else {}
-    return {"key": key, "files": files, "sums": sums, "known": known}
-
-
-def _fresh(docs: list[SearchDoc], plan: dict) -> tuple[dict[str, bytes], dict[str, str]]:
-    """A bundle built anew, and its attachments' texts by file digest (none without a cache)."""
-    if plan["sums"] is None:
-        return bundle(docs, [text_of(d.src) or "" if _extracted(d) else d.text for d in docs]), {}
-    known, texts = plan["known"], {}
-    for d, s in zip(docs, plan["sums"]):
-        if s and s not in texts:
-            texts[s] = known[s] if s in known else text_of(d.src) or ""
-    return bundle(docs, [texts[s] if s else d.text for d, s in zip(docs, plan["sums"])]), texts
-
-
-def bundle(docs: list[SearchDoc], texts: list[str]) -> dict[str, bytes]:
-    """The files of one bundle (newest first) with each document's full text, by path in the bundle."""
+def bundle(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """The files of one bundle (newest first), by path in the bundle."""
     files: dict[str, bytes] = {}
     total = len(docs)
     postings: dict[str, array] = defaultdict(lambda: array("I"))
     filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
     body_codes, title_codes = [], []                   # CJK tokens, per document
     posting = postings.__getitem__
-    for i, (doc, text) in enumerate(zip(docs, texts)):
-        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, text)))
+    for i, doc in enumerate(docs):
+        body = normalize(" ".join((doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.text)))
         title = normalize(doc.title)
         body_codes.append(cjk_codes(body))
         title_codes.append(cjk_codes(title))
@@ -290,9 +265,9 @@ def bundle(docs: list[SearchDoc], texts: list[str]) -> dict[str, bytes]:
     for n, parts in enumerate(buckets):
         files[f"p/{n}.bin"] = b"".join(parts)
     # document store, and the dates for merging bundles of several sites
-    for i, (doc, text) in enumerate(zip(docs, texts)):
+    for i, doc in enumerate(docs):
         row = [doc.url, doc.title, doc.doc_no, doc.index_no, doc.date, doc.publisher, doc.column, doc.kind,
-               doc.parent_title, doc.parent_url, text[:TEXT_LIMIT], len(text) > TEXT_LIMIT]
+               doc.parent_title, doc.parent_url, doc.text[:TEXT_LIMIT], len(doc.text) > TEXT_LIMIT]
         files[f"d/{i // DOC_DIR}/{i}.json"] = _json(row)
     files["days.json"] = _json([[day, len(list(run))] for day, run in groupby(doc.date for doc in docs)])
     # filters

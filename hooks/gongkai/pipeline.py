@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import checks, decap, derive, index, inspection_report, load, model, render, report, settings, validate
+from . import checks, decap, derive, extract, index, inspection_report, load, model, render, report, settings, validate
 from .cache import open_cache
 from .problems import ERROR, InputError, Problem, errors
 
@@ -138,6 +138,7 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
             raise InputError(found)
     with timed("search index"):
         store = open_cache(root, "search")
-        search = index.build(out.search_docs, store, cat.site.search_sites)
+        search = index.build(out.search_docs, store, cat.site.search_sites,
+                             lambda path: extract.cached_text(root, path))
         store.close()
     return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin)
