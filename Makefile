@@ -67,6 +67,7 @@ clean:
 SIZES ?= 1000,10000,100000
 .PHONY: bench
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -r bench/requirements.txt
 	$(BIN)/python bench/run.py --sizes $(SIZES)
 
 ## Regenerate the field tables in README.md from the schema.

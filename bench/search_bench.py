@@ -1,7 +1,7 @@
 """Search benchmark (not a test): build N synthetic items, then measure in
 Debian's chromium the gongkai index against Pagefind 1.5.2 on the same pages.
 
-    .venv/bin/python bench/search_bench.py 10000 [--pagefind] [--out bench/results-search-10k.md]
+    .venv/bin/python bench/search_bench.py 10000 [--pagefind (needs bench/requirements.txt)] [--out bench/results-search-10k.md]
 
 Reports: stage times and peak memory of the build, index size and file
 count, the index time with the build cache after one item changed (one year's
