@@ -11,6 +11,7 @@
                (--out, default build/kiosk/; --idle SECONDS before returning home; --date for 数据截至)
   new          start a new item with the next free 索引号 (--体裁 --栏目 --标题 …; asks when missing)
   import-docx FILE.docx --栏目 …   turn a Word document into an item (images become attachments)
+  import-site MIRROR [--map --list --plan --force]   import an old site saved with wget --mirror
   review BASE HEAD   Markdown summary of catalogue changes and inspection findings between two revisions
   decap config|vendor   print the Decap CMS configuration / fetch Decap's files from the npm registry
 """
@@ -27,7 +28,7 @@ from .problems import ERROR, report
 
 
 # Staff and reviewer tools, each with options of its own: module.command(argv, today) → exit code.
-TOOLS = {"new": "newitem", "import-docx": "wordimport", "review": "review", "decap": "decap"}
+TOOLS = {"new": "newitem", "import-docx": "wordimport", "import-site": "importsite.command", "review": "review", "decap": "decap"}
 
 
 def main(argv: list[str] | None = None) -> int:

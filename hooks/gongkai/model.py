@@ -69,6 +69,7 @@ class Item:
     pii_reason: str | None = None
     revisions: list[Revision] = field(default_factory=list)       # 修订记录, oldest first
     former_index_nos: list[str] = field(default_factory=list)     # 曾用索引号: old addresses redirect here
+    old_urls: list[str] = field(default_factory=list)             # 原网址: the old site's addresses redirect here
     mtime_ns: int = 0
 
     @property

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import markdown as md
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -44,6 +45,8 @@ OPEN_JSON, OPEN_CSV, FEED = "catalogue.json", "catalogue.csv", "feed.xml"
 FLOW_SVG = "ysqgk/办理流程图.svg"
 STANDARD = "bzml/"                     # 基层政务公开标准目录, when catalogue/standard.yml exists
 BODY_SLOT = "\x00gk-body\x00"          # stands for an item's body in its cached page frame
+# First path segments the site writes itself: an old address there gets no redirect page (nginx map only).
+OWN_FOLDERS = {"gk", "lm", "nf", "jg", "zt", "search", "assets", "admin", "bzml", "ysqgk", "_gkshell"}
 SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATALOGUE: "ml.md",
            APPLY: "ysqgk.md", APPLY_FORM: "ysqgk/sqb.md", SEARCH: "search.md"}
 
@@ -514,7 +517,7 @@ class Renderer:
             assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
         assets += self.exports()
         footer = self.render("footer.html", "@@BASE@@")
-        assets += self.redirects(footer)
+        assets += self.redirects(footer, {p.path for p in engine} | {p.path for p in bulk})
         pages = [(p.path, p.title, p.body) for p in engine if p.path in (GUIDE, APPLY)]
         pages += [(re.sub(r"(index)?\.md$", "", name).rstrip("/") + "/", self._h1(text, name), text)
                   for name, text in sorted(self.cat.pages.items()) if name.startswith("zhidu/")]
@@ -523,17 +526,35 @@ class Renderer:
                                               filters={"lx": ["页面"]}))
         return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs)
 
-    def redirects(self, footer: str) -> list[Asset]:
-        """A small page at each 曾用索引号's old address that sends the reader to the item's address."""
-        out = []
+    def redirects(self, footer: str, taken: set[str] = frozenset()) -> list[Asset]:
+        """A small page at each 曾用索引号's old address, and at the path of each 原网址 (an imported
+        page's address on the old site), that sends the reader to the item's address; the 原网址 also
+        as an nginx map (gk/old-urls.nginx.map) for servers that can redirect themselves."""
+        out, rows = [], []
+        prefix = urlsplit(self.base_url).path if self.base_url else "/"
         for item in self.cat.items:
             target = self.item_url(item)
-            for old in item.former_index_nos:
-                here = f"gk/{slug_of(old)}/"
-                html = self.render("redirect.html", here, item=item, old=old, target=relurl(target, here),
+            pages = [(f"gk/{slug_of(old)}/", "index.html", old, "") for old in item.former_index_nos]
+            for url in item.old_urls:
+                path = unquote(urlsplit(url).path).lstrip("/")
+                if not path or ".." in path.split("/") or path.split("/")[0] in OWN_FOLDERS:
+                    continue
+                here, _, name = path.rpartition("/")
+                here, name = (here + "/" if here else ""), (name or "index.html")
+                if here + name in taken or (name == "index.html" and here in taken):
+                    continue
+                taken = taken | {here + name}
+                pages.append((here, name, "", url))
+                rows.append(f'"/{path}" "{prefix}{target}";')
+            for here, name, old, old_url in pages:
+                html = self.render("redirect.html", here, item=item, old=old, old_url=old_url,
+                                   target=relurl(target, here),
                                    canonical=self.base_url + target if self.base_url else "",
-                                   footer=Markup(footer.replace("@@BASE@@", relurl("", here).rstrip("/"))))
-                out.append(Asset(here + "index.html", data=html.encode()))
+                                   footer=Markup(footer.replace("@@BASE@@", (relurl("", here).rstrip("/") or "."))))
+                out.append(Asset(here + name, data=html.encode()))
+        if rows:
+            head = "# nginx: map $uri $gongkai_new { include old-urls.nginx.map; }  if ($gongkai_new) { return 301 $gongkai_new; }\n"
+            out.append(Asset("gk/old-urls.nginx.map", data=(head + "\n".join(sorted(rows)) + "\n").encode()))
         return out
 
     def exports(self) -> list[Asset]:

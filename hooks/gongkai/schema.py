@@ -113,6 +113,9 @@ FIELDS: tuple[Field, ...] = (
     Field("曾用索引号", "former_index_nos", "list",
           "索引号更正前用过的索引号。旧网址会自动跳转到本信息的新网址，旧号永不再分配。",
           example="[11349901MB1C2D3E3D/2024-00013]"),
+    Field("原网址", "old_urls", "list",
+          "迁移前本信息在原网站上的网址（make import-site 填写）。这些网址会跳转到本信息的新网址。",
+          example="[https://www.example.gov.cn/zwgk/202401/t20240105_123.htm]"),
 )
 
 BY_KEY = {f.key: f for f in FIELDS}
