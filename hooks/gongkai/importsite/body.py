@@ -89,7 +89,7 @@ def extract(tree, page_url: str) -> Body | None:
         if any(_span(c, "colspan") > 1 or _span(c, "rowspan") > 1 for c in t.css("td, th")):
             tables.append(_table_html(t))
             t.replace_with(f"@@T{len(tables) - 1}@@")
-    for img in node.css("a img"):            # file-type icons beside attachment links (TRS: fileTypeImages/icon_pdf.gif)
+    for img in node.css("img"):              # file-type icons beside attachment links (TRS: fileTypeImages/icon_pdf.gif)
         if re.search(r"(fileTypeImages|/icon_\w+\.gif)", img.attributes.get("src") or ""):
             img.decompose()
     for tag, attr in (("a", "href"), ("img", "src")):

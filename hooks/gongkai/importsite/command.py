@@ -257,7 +257,7 @@ def run(root: Path, src: Path, map_path: Path | None, list_path: Path | None, pl
     rep.columns = list(mapper.seen.values())
     for old in rep.columns:
         if old.how == "暂存":
-            problems.append(Problem("import-unmapped-column", map_path.as_posix() if map_path else "(映射文件)",
+            problems.append(Problem("import-unmapped-column", map_path.as_posix() if map_path else str(src),
                                     f"原栏目“{old.trail}”（{old.pages} 个页面）没有对应的本站栏目，"
                                     f"{'已放入“' + old.target + '”' if old.target else '无法导入'}。",
                                     f"在映射文件的“栏目:”下加一行“  {old.name}: 本站栏目名称”后重新导入。", severity=WARNING))
