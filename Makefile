@@ -85,6 +85,12 @@ new: $(STAMP)
 import-docx: $(STAMP)
 	$(BIN)/python -m gongkai import-docx "$(FILE)" $(if $(栏目),--栏目 "$(栏目)") $(if $(体裁),--体裁 "$(体裁)") $(if $(发布机构),--发布机构 "$(发布机构)")
 
+## Staff/IT: move an old site saved with wget --mirror into the catalogue (see README 从旧网站迁移):
+## make import-site SRC=备份文件夹 PLAN=1 (preview, writes nothing), then without PLAN; [MAP=映射.yml] [LIST=目录.xlsx] [FORCE=1]
+.PHONY: import-site
+import-site: $(STAMP)
+	$(BIN)/python -m gongkai import-site "$(SRC)" $(if $(MAP),--map "$(MAP)") $(if $(LIST),--list "$(LIST)") $(if $(PLAN),--plan) $(if $(FORCE),--force)
+
 ## Reviewers: what a branch changes, as Markdown — make review [BASE=origin/main] [HEAD=HEAD]
 BASE ?= origin/main
 review: $(STAMP)
