@@ -70,8 +70,8 @@ def extract(tree, page_url: str) -> Body | None:
     for a in tree.css(ATTACHMENT_BOXES):
         href = a.attributes.get("href") or ""
         if href and not href.startswith(("javascript:", "#")):
-            links.append(Link(resolve(page_url, href), re.sub(r"\s+", " ", a.attributes.get("title") or a.text()).strip(),
-                              listed=True))
+            text = re.sub(r"\s+", " ", a.attributes.get("title") or a.text()).strip()
+            links.append(Link(resolve(page_url, href), text, listed=True))
     for sel in DROP:
         for n in node.css(sel):
             n.decompose()
@@ -89,7 +89,7 @@ def extract(tree, page_url: str) -> Body | None:
         if any(_span(c, "colspan") > 1 or _span(c, "rowspan") > 1 for c in t.css("td, th")):
             tables.append(_table_html(t))
             t.replace_with(f"@@T{len(tables) - 1}@@")
-    for img in node.css("img"):              # file-type icons beside attachment links (TRS: fileTypeImages/icon_pdf.gif)
+    for img in node.css("img"):              # file-type icons beside attachment links (TRS: icon_pdf.gif)
         if re.search(r"(fileTypeImages|/icon_\w+\.gif)", img.attributes.get("src") or ""):
             img.decompose()
     for tag, attr in (("a", "href"), ("img", "src")):

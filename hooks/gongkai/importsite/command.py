@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .. import newitem, schema
-from ..load import DATA_DIR
+from ..load import DATA_DIR, load_yaml_file
 from ..problems import WARNING, InputError, Problem, report as format_problems
-from ..validate import slug_of
+from ..validate import slug_of, validate_topics
 from . import annual, body as bodymod, fields as F, identity, pages, writer
 from .columns import Mapper
 from .report import Report, progress
@@ -34,19 +32,19 @@ class Record:
     trail: list[str]
     urls: list[str]
     rels: list[str]
-    old_index: str | None = None
     topic_code: str | None = None
     column: str | None = None
     sources: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
-def _topics() -> set[str]:
-    names = set()
-    for t in yaml.safe_load((DATA_DIR / "topics.yml").read_text(encoding="utf-8")):
-        names.add(t["名称"])
-        names.update(f"{t['名称']}\\{s}" for s in t.get("二级") or [])
-    return names
+def _topics(root: Path) -> set[str]:
+    """The site's 主题分类 names ("一级" and "一级\\二级"): catalogue/topics.yml, else the default table."""
+    cfg, _ = load_yaml_file(root / "catalogue" / "topics.yml", root, required=False)
+    if cfg is None:
+        cfg, _ = load_yaml_file(DATA_DIR / "topics.yml", DATA_DIR)
+    topics, _ = validate_topics(cfg)
+    return {t["name"] for t in topics} | {f"{t['name']}\\{c}" for t in topics for c in t["children"]}
 
 
 def _trail(tree) -> list[str]:
@@ -57,7 +55,7 @@ def _trail(tree) -> list[str]:
     return [n for n in names if n and n not in ("首页", "网站首页")]
 
 
-def read_item(page: pages.Page, export: F.Export | None, topics: set[str], report: Report) -> Record | None:
+def read_item(page: pages.Page, export: F.Export | None, report: Report) -> Record | None:
     tree = page.tree
     meta = page.meta
     head = F.header(tree)
@@ -89,7 +87,8 @@ def read_item(page: pages.Page, export: F.Export | None, topics: set[str], repor
     pick("文号", ("网格", grid.get("文号")), ("标题栏", head.get("文号")), ("目录导出", ex.get("文号")))
     for key, extra in (("成文日期", ()), ("生成日期", ()),
                        ("发布日期", (("meta", meta.get("PubDate")), ("标题栏", head.get("时间")))),
-                       ("有效性", ()), ("公开方式", ()), ("公开范围", ()), ("主题分类", ()), ("关键词", (("meta", meta.get("KeyWords") or meta.get("Keywords")),)),
+                       ("有效性", ()), ("公开方式", ()), ("公开范围", ()), ("主题分类", ()),
+                       ("关键词", (("meta", meta.get("KeyWords") or meta.get("Keywords")),)),
                        ("内容概述", ())):
         pick(key, ("网格", grid.get(key)), *extra, ("目录导出", ex.get(key)))
     values["_raw"] = dict(values)
@@ -110,7 +109,7 @@ def read_item(page: pages.Page, export: F.Export | None, topics: set[str], repor
     return rec
 
 
-def normalise(rec: Record, mapper: Mapper, publishers: set[str], topics: set[str], report: Report) -> dict:
+def normalise(rec: Record, mapper: Mapper, topics: set[str], report: Report) -> dict:
     """Front-matter values in the schema's terms; what the old site lacks becomes a 【待填写】 mark."""
     v, out = rec.values, {}
     blank = newitem.blank
@@ -203,7 +202,7 @@ def run(root: Path, src: Path, map_path: Path | None, list_path: Path | None, pl
     mapper = Mapper.load(ctx.leaves, map_path)
     problems = list(mapper.problems)
     export = F.Export.read(list_path) if list_path else None
-    topics = _topics()
+    topics = _topics(root)
     rep = Report(str(src))
     files = pages.walk(str(src))
     rep.files = len(files)
@@ -224,7 +223,7 @@ def run(root: Path, src: Path, map_path: Path | None, list_path: Path | None, pl
             rep.refused.append((rel, page.reason))
         else:
             try:
-                rec = read_item(page, export, topics, rep)
+                rec = read_item(page, export, rep)
             except Exception as exc:          # a page the parser cannot take apart: refused, never a traceback
                 rep.refused.append((rel, f"网页结构无法解析（{type(exc).__name__}）"))
                 rec = None
@@ -237,7 +236,7 @@ def run(root: Path, src: Path, map_path: Path | None, list_path: Path | None, pl
     by_key: dict[str, Record] = {}
     kept: list[Record] = []
     for rec in records:
-        keys = [pages.url_key(u) for u in rec.urls[:1]] + [identity.content_key(str(rec.values.get("标题") or ""), rec.body.text)]
+        keys = [pages.url_key(rec.urls[0]), identity.content_key(str(rec.values.get("标题") or ""), rec.body.text)]
         first = next((by_key[k] for k in keys if k in by_key), None)
         if first is None:
             kept.append(rec)
@@ -269,7 +268,7 @@ def run(root: Path, src: Path, map_path: Path | None, list_path: Path | None, pl
     rep.counts["merged"] += sum(len(r.rels) - 1 for r in unplaced)
     rep.counts["imported"] = len(kept)
     publishers = set(ctx.publishers)
-    finals = [normalise(r, mapper, publishers, topics, rep) for r in kept]
+    finals = [normalise(r, mapper, topics, rep) for r in kept]
     new_publishers = sorted({f["发布机构"] for f in finals if schema.BLANK_MARK not in f["发布机构"]} - publishers)
     if plan:
         rep.seconds = time.time() - t0
@@ -299,7 +298,7 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
         old = F.norm(str(rec.values.get("索引号") or ""))
         olds.setdefault(old, 0)
         olds[old] += 1
-    plan = []
+    plan, planned = [], set()
     for rec, fin in zip(kept, finals):
         keys = [pages.url_key(u) for u in rec.urls]
         entry = next((known[k] for k in keys if k in known), None)
@@ -327,9 +326,10 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
             folder = f"{newitem.ITEMS}/{col['slug']}/{day.year:04d}"
             rel = f"{folder}/{numbers.serial(number)}.md"
             n = 1
-            while (root / rel).exists() or rel in {p[2] for p in plan}:
+            while (root / rel).exists() or rel in planned:
                 n += 1
                 rel = f"{folder}/{numbers.serial(number)}-{n}.md"
+        planned.add(rel)
         plan.append((rec, fin, rel, number, keys))
     target = {k: slug_of(number) for rec, fin, rel, number, keys in plan for k in keys}
     reports_dir = root / "catalogue" / "reports"
@@ -358,7 +358,8 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
                     names[src_rel] = name
                     copies.append((str(src / src_rel), name))
                     if not link.image:
-                        attachments.append({"文件": f"{folder_name}/{name}", "标题": os.path.splitext(link.text or name)[0]})
+                        title = os.path.splitext(link.text or name)[0]
+                        attachments.append({"文件": f"{folder_name}/{name}", "标题": title})
                 return f"{folder_name}/{names[src_rel]}"
             if link.image or bodymod.is_file_link(link.url) or link.listed:
                 return None

@@ -2,26 +2,28 @@
 site's scheme, the import state that makes a re-run find the same items again."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import date
 from pathlib import Path
 
 from .. import newitem, validate
+from ..cache import digest
 from .fields import norm
 
 STATE = "catalogue/import-site.json"
 
 
 def content_key(title: str, text: str) -> str:
-    return hashlib.sha1((norm(title) + "\n" + norm(text)).encode()).hexdigest()
+    return digest(norm(title), norm(text))
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()
+    return digest(text)
 
 
+# JSON, not cache.load_state's pickle: the file is committed with the catalogue, read by people and
+# reviewed in merge requests, and a committed file must never be unpickled.
 def load_state(root: Path) -> dict:
     path = root / STATE
     try:

@@ -63,7 +63,8 @@ class Report:
         for old in sorted(self.columns, key=lambda o: -o.pages):
             out.append(f"| {old.trail} | {old.pages} | {old.target or '（无）'} | {old.how} |")
         unmapped = [o for o in self.columns if o.how == "暂存"]
-        out += ["", f"没有对应栏目的原栏目：{len(unmapped)} 个" + ("（" + "、".join(o.name for o in unmapped) + "）" if unmapped else "") + "。", ""]
+        names = "（" + "、".join(o.name for o in unmapped) + "）" if unmapped else ""
+        out += ["", f"没有对应栏目的原栏目：{len(unmapped)} 个{names}。", ""]
         if self.years:
             out += ["## 年报", ""] + [f"- {y}" for y in self.years] + [""]
         out += [f"## 缺失的附件（{len(self.missing)} 个）", ""]

@@ -2,13 +2,13 @@
 publishers the old site used added to catalogue/site.yml."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 from pathlib import Path
 
 from .. import newitem, schema
+from ..cache import digest
 
 ORDER = [f.key for f in schema.FIELDS] + [k for k in ("原网址",) if k not in schema.BY_KEY]
 
@@ -50,9 +50,9 @@ def copy_files(folder: Path, files: list[tuple[str, str]]) -> None:
 
 
 def publisher_slug(name: str, taken: set[str]) -> str:
-    slug = "jg-" + hashlib.sha1(name.encode()).hexdigest()[:6]
+    slug = "jg-" + digest(name)[:6]
     while slug in taken:
-        slug = "jg-" + hashlib.sha1((slug + name).encode()).hexdigest()[:6]
+        slug = "jg-" + digest(slug, name)[:6]
     return slug
 
 
