@@ -34,7 +34,8 @@ def items(root: Path) -> dict[str, tuple[dict, str]]:
     for path in sorted((root / "catalogue" / "items").rglob("*.md")):
         _, head, body = path.read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(head)
-        out[meta["原网址"][0].split("://", 1)[1]] = (meta, body.strip(), path)
+        if "原网址" in meta:
+            out[meta["原网址"][0].split("://", 1)[1]] = (meta, body.strip(), path)
     return out
 
 
@@ -281,3 +282,39 @@ def test_pingtan_check_lists_only_blanks_then_site_builds_and_old_urls_redirect(
         new_url = urllib.parse.urljoin(base + page.split("/", 1)[1], target)
         assert new_url == base + f"gk/{meta['索引号'].replace('/', '-')}/"
         assert meta["标题"] in urllib.request.urlopen(new_url).read().decode()
+
+
+def test_xlsx_export_and_existing_annual_report_year(tmp_path):
+    from openpyxl import Workbook
+    project = new_project(tmp_path / "p")
+    project.item("ndbg/2022/00001.md", {
+        "标题": "示例县2021年度政府信息公开工作年度报告", "索引号": "11349901MB1C2D3E3D/2022-00001",
+        "发布机构": "示例县人民政府办公室", "成文日期": "2022-01-18", "发布日期": "2022-01-20", "栏目": "政府信息公开年报",
+        "体裁": "年报", "报告年度": 2021, "内容概述": "2021年度报告。"}, body="## 一、总体情况\n\n正文。\n")
+    book = Workbook()
+    book.active.append(["序号", "信息名称", "链接", "内容概述"])
+    book.active.append([1, "示例县城东片区新增公共停车场名单公示", "https://www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm",
+                        "公示城东片区新增的公共停车场。"])
+    book.save(tmp_path / "目录.xlsx")
+    rep, _ = run(project.root, TRS, list_path=tmp_path / "目录.xlsx")
+    got = items(project.root)
+    assert got["www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm"][0]["内容概述"] == "公示城东片区新增的公共停车场。"
+    meta, body, _ = got["www.shixian.gov.cn/zwgk/zfxxgk/zfxxgknb/202201/t20220120_500.htm"]
+    assert "报告年度" not in meta and "<table>" in body and not (project.root / "catalogue/reports/2021.yml").exists()
+    assert any("已有该年度的年报" in y for y in rep.years)
+    before = snapshot(project.root)
+    run(project.root, TRS, list_path=tmp_path / "目录.xlsx")
+    assert snapshot(project.root) == before
+
+
+def test_page_without_title_signals_is_navigation(tmp_path):
+    mirror = tmp_path / "m" / "www.example.gov.cn"
+    mirror.mkdir(parents=True)
+    (mirror / "index.html").write_text('<html><head><meta charset="utf-8"><title>首页</title></head><body>'
+                                       '<div id="content"><a href="zwgk/">政务公开</a><a href="ywdt/">要闻动态</a></div></body></html>',
+                                       encoding="utf-8")
+    (mirror / "blank.htm").write_text("<html><body><div class='x'></div></body></html>", encoding="utf-8")
+    project = new_project(tmp_path / "p")
+    rep, _ = run(project.root, tmp_path / "m")
+    assert rep.counts["listing"] == 1 and rep.counts["imported"] == 0 and rep.balanced()
+    assert rep.refused == [("www.example.gov.cn/blank.htm", "网页中没有正文，也没有链接（可能是保存不完整的页面）")]

@@ -333,6 +333,10 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
         plan.append((rec, fin, rel, number, keys))
     target = {k: slug_of(number) for rec, fin, rel, number, keys in plan for k in keys}
     reports_dir = root / "catalogue" / "reports"
+    written = {int(y): u for y, u in state.setdefault("reports", {}).items()}
+    mine = {e["file"] for e in known.values()} | {p[2] for p in plan}
+    taken_years = {int(s.meta["报告年度"]) for s in ctx.sources
+                   if s.rel not in mine and str(s.meta.get("报告年度") or "").strip().isdigit()}
     for rec, fin, rel, number, keys in plan:
         col = leaves[rec.column]
         fin["索引号"] = number
@@ -378,7 +382,7 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
                    "放入附件文件夹并列入“附件”：\n>\n" + "\n".join(f"> - {n}（原网址：{u}）" for n, u in missing))
             rep.missing += [(rel, n, u) for n, u in missing]
         if col.get("doc_class") == "年报":
-            md = annual_report(rec, fin, md, reports_dir, rep)
+            md = annual_report(rec, fin, md, reports_dir, rep, written, taken_years)
         for note in rec.notes:
             rep.notes.append(f"`{rel}`：{note}")
         for key in ("标题", "索引号", "发布机构", "文号", "成文日期", "发布日期", "主题分类", "有效性", "内容概述", "关键词"):
@@ -422,17 +426,23 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
     if added:
         rep.notes.append("在 catalogue/site.yml 的“发布机构”中加入了原网站的 " + str(len(added)) + " 个机构："
                          + "、".join(n for n, _ in added) + "。请核对全称，标识可改为本单位习惯的写法。")
+    state["reports"] = {str(y): u for y, u in sorted(written.items())}
     identity.save_state(root, state)
 
 
-def annual_report(rec: Record, fin: dict, md: str, reports_dir: Path, rep: Report) -> str:
+def annual_report(rec: Record, fin: dict, md: str, reports_dir: Path, rep: Report, written: dict,
+                  taken: set[int]) -> str:
+    """Report data for an old 年报 whose tables parse, unless the year has data or a report already
+    (`written`: year → old address of the reports this import wrote; `taken`: years of other items)."""
     year = annual.report_year(fin["标题"])
     if year is None:
         rep.years.append(f"{fin['标题']}：标题中没有年度，表格留在正文中")
         return md
     path = reports_dir / f"{year}.yml"
-    mine = f"迁移自原网站年报（{rec.urls[0]}）"
-    if path.exists() and mine not in path.read_text(encoding="utf-8"):
+    if year in taken or (year in written and written[year] != rec.urls[0]):
+        rep.years.append(f"{year}年：公开目录中已有该年度的年报，未写入表格数据；表格留在正文中")
+        return md
+    if path.exists() and year not in written:
         rep.years.append(f"{year}年：catalogue/reports/{year}.yml 已存在，未覆盖；表格留在正文中")
         return md
     data, why = annual.parse(rec.body.html_tables, year, rec.urls[0])
@@ -440,6 +450,7 @@ def annual_report(rec: Record, fin: dict, md: str, reports_dir: Path, rep: Repor
         rep.years.append(f"{year}年：表格未能识别（{why}），表格留在正文中")
         return md
     path.parent.mkdir(parents=True, exist_ok=True)
+    written[year] = rec.urls[0]
     text = annual.dump_data(data)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

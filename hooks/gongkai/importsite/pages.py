@@ -17,7 +17,7 @@ ATTACHMENT_EXT = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".et", ".wps", ".ppt
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg"}
 # Where the article body is, across vendors (TRS WCM, TRS UEditor, 大汉/Hanweb, generic).
 BODY_SELECTORS = ("div.article_content", "#zoom", "#Zoom", "div.TRS_UEDITOR", "div.TRS_Editor", "div.trs_editor",
-                  "div.view", "#content", "div.content_text", "div.bt_content", "div.zw")
+                  "#content", "div.content_text", "div.bt_content", "div.zw")
 META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
                    "utf8": "utf-8", "utf-8": "utf-8"}
@@ -124,8 +124,9 @@ def classify(root: str, rel: str) -> Page:
     if page.meta.get("Url"):
         page.url = page.meta["Url"]
     body = body_node(tree)
-    titled = bool(page.meta.get("ArticleTitle") or tree.css_first(".article_title, .xxgk_table, div.index_box"))
-    if body is not None and (titled or body.text(strip=True)):
+    titled = bool(page.meta.get("ArticleTitle") or page.meta.get("PubDate")
+                  or tree.css_first(".article_title, .xxgk_table, div.index_box, table.xxgk, .xxgk_title"))
+    if body is not None and titled:
         page.kind = ITEM
         return page
     page.links = len(tree.css("a[href]"))

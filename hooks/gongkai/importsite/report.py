@@ -12,6 +12,9 @@ CLASSES = (("imported", "导入为信息"), ("merged", "重复页面（已合并
            ("attachment", "附件文件"), ("asset", "样式、脚本、图片等资源文件"), ("refused", "未导入（见原因）"))
 
 
+LIMIT = 1000          # rows per list in the report (the counts are always complete)
+
+
 @dataclass
 class Report:
     source: str
@@ -69,13 +72,15 @@ class Report:
             out += ["## 年报", ""] + [f"- {y}" for y in self.years] + [""]
         out += [f"## 缺失的附件（{len(self.missing)} 个）", ""]
         out += ["原网站备份中没有这些文件；信息正文中已标出“附件缺失”。请向原网站运维单位索取。", ""] if self.missing else []
-        out += [f"- `{item}`：{name}（{url}）" for item, name, url in self.missing] + [""]
+        out += [f"- `{item}`：{name}（{url}）" for item, name, url in self.missing[:LIMIT]]
+        out += [f"- ……另有 {len(self.missing) - LIMIT} 个" if len(self.missing) > LIMIT else "", ""]
         out += [f"## 合并的重复页面（{len(self.duplicates)} 组）", ""]
-        out += [f"- `{kept}` ← " + "、".join(f"`{m}`" for m in merged) for kept, merged in self.duplicates] + [""]
+        out += [f"- `{kept}` ← " + "、".join(f"`{m}`" for m in merged) for kept, merged in self.duplicates[:LIMIT]]
+        out += [f"- ……另有 {len(self.duplicates) - LIMIT} 组" if len(self.duplicates) > LIMIT else "", ""]
         out += [f"## 未导入的文件（{len(self.refused)} 个）", ""]
         for reason, count in Counter(r for _, r in self.refused).most_common():
             out.append(f"- {reason}：{count} 个")
-        out += [""] + [f"  - `{f}`：{r}" for f, r in self.refused[:500]] + [""]
+        out += [""] + [f"  - `{f}`：{r}" for f, r in self.refused[:LIMIT]] + [""]
         if self.notes:
             out += ["## 其他说明", ""] + [f"- {x}" for x in self.notes] + [""]
         return "\n".join(out)
