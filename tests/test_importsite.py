@@ -199,6 +199,7 @@ def test_charset_detection():
 
 @pytest.mark.parametrize("args, words", [
     (["/nonexistent/mirror"], "找不到网站备份文件夹"),
+    ([""], "没有写网站备份文件夹"),
     ([str(TRS), "--map", "/nonexistent/map.yml"], "找不到栏目映射文件"),
     ([str(TRS), "--list", "/nonexistent/list.xlsx"], "找不到目录导出文件"),
 ])
@@ -314,7 +315,14 @@ def test_page_without_title_signals_is_navigation(tmp_path):
                                        '<div id="content"><a href="zwgk/">政务公开</a><a href="ywdt/">要闻动态</a></div></body></html>',
                                        encoding="utf-8")
     (mirror / "blank.htm").write_text("<html><body><div class='x'></div></body></html>", encoding="utf-8")
+    (mirror / "t1.htm").write_text('<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="通知">'
+                                   '<meta name="PubDate" content="2024-05-06"></head><body><div class="article_content">'
+                                   '<p>见<a href="https://www.gov.cn/zhengce/a.pdf">国务院文件</a>'
+                                   '<img src="https://cdn.example.com/x.png" alt="图"></p></div></body></html>', encoding="utf-8")
     project = new_project(tmp_path / "p")
     rep, _ = run(project.root, tmp_path / "m")
-    assert rep.counts["listing"] == 1 and rep.counts["imported"] == 0 and rep.balanced()
+    assert rep.counts["listing"] == 1 and rep.counts["imported"] == 1 and rep.balanced()
+    body = next(iter(items(project.root).values()))[1]
+    assert "[国务院文件](https://www.gov.cn/zhengce/a.pdf)" in body                # other host: link kept
+    assert "cdn.example.com" not in body.split("> **迁移说明**")[0] and "图（图片缺失" in body   # never loaded from outside
     assert rep.refused == [("www.example.gov.cn/blank.htm", "网页中没有正文，也没有链接（可能是保存不完整的页面）")]

@@ -276,14 +276,18 @@ def run(root: Path, src: Path, map_path: Path | None, list_path: Path | None, pl
                                         + (f"将在 site.yml 中加入 {len(new_publishers)} 个发布机构：" + "、".join(new_publishers)
                                            if new_publishers else ""), "确认栏目对应后去掉 PLAN=1 正式导入。",
                                         severity=WARNING)]
-    write_all(root, ctx, kept, finals, mirror, src, rep, force, today, new_publishers)
+    hosts = {pages.url_key(r.page.url).split("/", 1)[0] for r in kept} | {k.split("/", 1)[0] for k in mirror}
+    write_all(root, ctx, kept, finals, mirror, hosts, src, rep, force, today, new_publishers)
     rep.seconds = time.time() - t0
     rep.write(root / REPORT_DIR)
     return rep, problems
 
 
-def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: dict, src: Path, rep: Report,
-              force: bool, today: date, new_publishers: list[str]) -> None:
+def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: dict, hosts: set[str], src: Path,
+              rep: Report, force: bool, today: date, new_publishers: list[str]) -> None:
+    """Write every item (or leave it, on a re-run), its attachments, report data, new publishers, the state.
+    `mirror`: address key → mirror path of attachments and assets; `hosts`: the old site's hosts (links to
+    other hosts stay as they are, but images from them are not embedded: the site loads nothing from outside)."""
     state = identity.load_state(root)
     known = state["items"]                             # url key → {file, index, written}
     by_url = {}
@@ -365,7 +369,7 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
                         title = os.path.splitext(link.text or name)[0]
                         attachments.append({"文件": f"{folder_name}/{name}", "标题": title})
                 return f"{folder_name}/{names[src_rel]}"
-            if link.image or bodymod.is_file_link(link.url) or link.listed:
+            if link.image or (key.split("/", 1)[0] in hosts and (bodymod.is_file_link(link.url) or link.listed)):
                 return None
             return link.url
 
@@ -470,6 +474,9 @@ def command(argv: list[str], today: date) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     try:
+        if not args.src.strip():
+            raise InputError([Problem("missing-file", "(make import-site)", "没有写网站备份文件夹。",
+                                      "写成 make import-site SRC=备份文件夹 PLAN=1。")])
         rep, problems = run(root, Path(args.src), Path(args.map) if args.map else None,
                             Path(args.list) if args.list else None, args.plan, args.force, today)
     except InputError as exc:
