@@ -53,8 +53,9 @@ def fill_blanks(root: Path) -> None:
     for path in (root / "catalogue" / "items").rglob("*.md"):
         text = path.read_text(encoding="utf-8")
         day = re.search(r"^发布日期: (\S+)$", text, re.M).group(1)
-        text = re.sub(r"^(成文日期|有效性|内容概述): 【待填写[^】]*】$",
-                      lambda m: f"{m.group(1)}: " + {"成文日期": day, "有效性": "现行有效"}.get(m.group(1), "迁移自原网站的信息。"),
+        text = re.sub(r"^(成文日期|废止日期|有效性|内容概述): 【待填写[^】]*】$",
+                      lambda m: f"{m.group(1)}: " + {"成文日期": day, "废止日期": day, "有效性": "现行有效"}.get(
+                          m.group(1), "迁移自原网站的信息。"),
                       text, flags=re.M)
         assert not BLANK.search(text), path
         path.write_text(text, encoding="utf-8")
@@ -95,8 +96,9 @@ def test_trs_fields_body_attachments_links(tmp_path):
     assert "![停车区域示意图](00101/W020240105001.png)" in body and (path.with_suffix("") / "W020240105001.png").exists()
     assert "| 小型车 | 2元  | 1元    |" in body                                          # simple table → Markdown
     assert '<td rowspan="2">片区</td><td colspan="2">泊位数</td>' in body                  # merged cells stay HTML
-    notice = got["www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm"][0]
-    assert f"](../{notice['索引号'].replace('/', '-')}/)" in body                         # link to an imported page
+    notice, _, notice_path = got["www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm"]
+    assert "[示例县停车管理办法公示](../../tzgg/2024/00001.md)" in body                     # link to an imported page
+    assert notice_path == path.parent.parent.parent / "tzgg/2024/00001.md"
     assert "泊位统计表.xls（原网址：https://www.shixian.gov.cn/attachFiles/myfile/DATE_20240105/a1002.xls）" in body
     assert "打印" not in body and "扫一扫" not in body and "MsoNormal" not in body
     # duplicate: one item, both old addresses
@@ -326,3 +328,25 @@ def test_page_without_title_signals_is_navigation(tmp_path):
     assert "[国务院文件](https://www.gov.cn/zhengce/a.pdf)" in body                # other host: link kept
     assert "cdn.example.com" not in body.split("> **迁移说明**")[0] and "图（图片缺失" in body   # never loaded from outside
     assert rep.refused == [("www.example.gov.cn/blank.htm", "网页中没有正文，也没有链接（可能是保存不完整的页面）")]
+
+
+def test_trs_import_builds_and_duplicate_addresses_both_redirect(tmp_path, serve):
+    project = new_project(tmp_path / "p")
+    run(project.root, TRS)
+    fill_blanks(project.root)
+    out = tmp_path / "site"
+    result = mkdocs_build(project.root, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (out / "gk/11349901MB1C2D3E3D-2024-00101/index.html").read_text()
+    assert '<td rowspan="2">片区</td>' in page and 'src="00101/W020240105001.png"' in page
+    assert 'href="../11349901MB1C2D3E3D-2024-00001/">示例县停车管理办法公示</a>' in page
+    assert (out / "gk/11349901MB1C2D3E3D-2024-00101/00101/a1001.pdf").exists()
+    base = serve(out)
+    for old in ("zwgk/gsgg/202402/t20240210_1003.htm", "zwgk/zdlyxxgk/tcgl/202402/t20240210_1003.htm"):
+        html = urllib.request.urlopen(base + old).read().decode()
+        target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html).group(1)
+        new = urllib.request.urlopen(urllib.parse.urljoin(base + old, target))
+        assert new.url == base + "gk/11349901MB1C2D3E3D-2024-00001/"
+        assert "示例县城东片区新增公共停车场名单公示" in new.read().decode()
+    nginx = (out / "gk/old-urls.nginx.map").read_text()
+    assert '"/zwgk/zdlyxxgk/tcgl/202402/t20240210_1003.htm" "/zwgk/gk/11349901MB1C2D3E3D-2024-00001/";' in nginx

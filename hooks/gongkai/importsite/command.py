@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import posixpath
 import re
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 from .. import newitem, schema
 from ..load import DATA_DIR, load_yaml_file
 from ..problems import WARNING, InputError, Problem, report as format_problems
-from ..validate import slug_of, validate_topics
+from ..validate import validate_topics
 from . import annual, body as bodymod, fields as F, identity, pages, writer
 from .columns import Mapper
 from .report import Report, progress
@@ -140,6 +141,8 @@ def normalise(rec: Record, mapper: Mapper, topics: set[str], report: Report) -> 
         mapped = F.VALIDITY.get(F.norm(str(v["有效性"])))
         if mapped:
             out["有效性"] = mapped
+            if mapped == "已废止":
+                out["废止日期"] = blank("废止日期（原网站未写明），格式 YYYY-MM-DD")
         else:
             rec.notes.append(f"有效性“{v['有效性']}”不是本站可用的值，未填入")
     if v.get("公开范围"):
@@ -335,7 +338,7 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
                 rel = f"{folder}/{numbers.serial(number)}-{n}.md"
         planned.add(rel)
         plan.append((rec, fin, rel, number, keys))
-    target = {k: slug_of(number) for rec, fin, rel, number, keys in plan for k in keys}
+    target = {k: rel for rec, fin, rel, number, keys in plan for k in keys}          # links between items: .md paths
     reports_dir = root / "catalogue" / "reports"
     written = {int(y): u for y, u in state.setdefault("reports", {}).items()}
     mine = {e["file"] for e in known.values()} | {p[2] for p in plan}
@@ -352,10 +355,10 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
         folder_name = Path(rel).stem
         copies, attachments, names = [], [], {}
 
-        def link_target(link, rec=rec, folder_name=folder_name, copies=copies, attachments=attachments, names=names):
+        def link_target(link, rel=rel, folder_name=folder_name, copies=copies, attachments=attachments, names=names):
             key = pages.url_key(link.url)
             if key in target and not link.image:
-                return f"../{target[key]}/"
+                return posixpath.relpath(target[key], posixpath.dirname(rel))
             if key in mirror:
                 src_rel = mirror[key]
                 if src_rel not in names:
