@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -75,7 +75,7 @@ def test_trs_every_file_accounted_for(tmp_path):
     assert reasons[base + "gsgg/202402/t20240211_1004.htm"] == "文件为空"
     assert "二进制" in reasons[base + "gsgg/202402/t20240212_1005.htm"]
     assert "不是 HTML" in reasons[base + "gsgg/202402/t20240213_1006.htm"]
-    assert "依申请公开" in reasons[base + "zfxxgk/gfxwj/202403/t20240301_1100.htm"]
+    assert reasons[base + "zfxxgk/gfxwj/202403/t20240301_1100.htm"] == "公开方式为“依申请公开”，不属于主动公开，不导入公开网站"
     text = (project.root / "build/import-site/report.md").read_text(encoding="utf-8")
     assert "| **合计（= 备份中的文件数 15）** | 15 |" in text and "文件为空：1 个" in text
     assert (project.root / "build/import-site/index.html").exists()
@@ -295,13 +295,14 @@ def test_xlsx_export_and_existing_annual_report_year(tmp_path):
         "发布机构": "示例县人民政府办公室", "成文日期": "2022-01-18", "发布日期": "2022-01-20", "栏目": "政府信息公开年报",
         "体裁": "年报", "报告年度": 2021, "内容概述": "2021年度报告。"}, body="## 一、总体情况\n\n正文。\n")
     book = Workbook()
-    book.active.append(["序号", "信息名称", "链接", "内容概述"])
+    book.active.append(["序号", "信息名称", "链接", "内容概述", "成文日期"])
     book.active.append([1, "示例县城东片区新增公共停车场名单公示", "https://www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm",
-                        "公示城东片区新增的公共停车场。"])
+                        "公示城东片区新增的公共停车场。", datetime(2024, 2, 8)])
     book.save(tmp_path / "目录.xlsx")
     rep, _ = run(project.root, TRS, list_path=tmp_path / "目录.xlsx")
     got = items(project.root)
-    assert got["www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm"][0]["内容概述"] == "公示城东片区新增的公共停车场。"
+    notice = got["www.shixian.gov.cn/zwgk/gsgg/202402/t20240210_1003.htm"][0]
+    assert notice["内容概述"] == "公示城东片区新增的公共停车场。" and str(notice["成文日期"]) == "2024-02-08"
     meta, body, _ = got["www.shixian.gov.cn/zwgk/zfxxgk/zfxxgknb/202201/t20220120_500.htm"]
     assert "报告年度" not in meta and "<table>" in body and not (project.root / "catalogue/reports/2021.yml").exists()
     assert any("已有该年度的年报" in y for y in rep.years)

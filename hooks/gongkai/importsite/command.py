@@ -8,7 +8,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from .. import newitem, schema
@@ -92,19 +92,19 @@ def read_item(page: pages.Page, export: F.Export | None, report: Report) -> Reco
                        ("关键词", (("meta", meta.get("KeyWords") or meta.get("Keywords")),)),
                        ("内容概述", ())):
         pick(key, ("网格", grid.get(key)), *extra, ("目录导出", ex.get(key)))
-    values["_raw"] = dict(values)
     rec = Record(page, values, body, meta.get("ColumnName") or (trail[-1] if trail else ""), trail, urls, [page.rel],
                  sources=src)
     if "主题分类" in coded and not values.get("主题分类"):
         rec.topic_code = coded["主题分类"]
     mode = str(values.get("公开方式") or "")
-    if RESTRICTED.search(mode) or SECRET.search(body.text[:300] if body else ""):
-        report.refused.append((page.rel, "不属于主动公开（公开方式为“" + mode + "”或标有密级），不导入公开网站"))
+    secret = SECRET.search(body.text[:300] if body else "")
+    if RESTRICTED.search(mode):
+        report.refused.append((page.rel, f"公开方式为“{mode}”，不属于主动公开，不导入公开网站"))
+        return None
+    if secret:
+        report.refused.append((page.rel, f"正文开头标有密级（{secret.group(0)}），不导入公开网站"))
         return None
     if body is None or not (body.text or values.get("标题")):
-        report.refused.append((page.rel, "找不到正文"))
-        return None
-    if not values.get("标题") and not body.text:
         report.refused.append((page.rel, "既没有标题也没有正文"))
         return None
     return rec
@@ -127,7 +127,7 @@ def normalise(rec: Record, mapper: Mapper, topics: set[str], report: Report) -> 
         raw = v.get(key)
         if raw in (None, ""):
             continue
-        day = raw if isinstance(raw, date) else F.parse_day(str(raw))
+        day = (raw.date() if isinstance(raw, datetime) else raw) if isinstance(raw, date) else F.parse_day(str(raw))
         if day is None:
             rec.notes.append(f"{key}“{raw}”无法识别为日期")
             if key == "发布日期":
