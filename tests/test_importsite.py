@@ -169,7 +169,7 @@ def test_plan_writes_nothing_and_lists_columns(tmp_path):
     assert out.returncode == 0, out.stderr
     assert snapshot(project.root) == before and not (project.root / "build").exists()
     assert "信息公开 › 镇村建设（2 页）→ 其他文件  [暂存]" in out.stdout
-    assert "信息公开 › 通知公告（1 页）→ 通知公告  [起始映射]" in out.stdout
+    assert "信息公开 › 通知公告（2 页）→ 通知公告  [起始映射]" in out.stdout
     assert "没有对应的本站栏目，已放入“其他文件”" in out.stdout and "只是预览" in out.stdout
 
 
@@ -190,6 +190,8 @@ def test_dahan_gbk_with_mapping_file(tmp_path):
     assert undeclared["标题"] == "青山镇2023年上半年安全生产检查情况" and undeclared["有效性"] == "现行有效"
     assert rep.counts["listing"] == 1 and rep.balanced()
     assert "打印本页" not in gb18030[1]
+    marked = got["www.qingshan.gov.cn/art/2023/8/15/art_1234_5800.html"]             # body between ContentStart/End
+    assert marked[1] == "各村（社区）：\n\n入汛以来降雨偏多，请立即开展隐患排查。" and str(marked[0]["成文日期"]) == "2023-08-14"
 
 
 def test_charset_detection():

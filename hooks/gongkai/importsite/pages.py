@@ -16,8 +16,12 @@ ATTACHMENT_EXT = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".et", ".wps", ".ppt
                   ".7z", ".txt", ".csv", ".rtf", ".tif", ".tiff"}
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg"}
 # Where the article body is, across vendors (TRS WCM, TRS UEditor, 大汉/Hanweb, generic).
-BODY_SELECTORS = ("div.article_content", "#zoom", "#Zoom", "div.TRS_UEDITOR", "div.TRS_Editor", "div.trs_editor",
+BODY_SELECTORS = ("div.gk-marked-body", "div.article_content", "#zoom", "#Zoom", "div.TRS_UEDITOR", "div.TRS_Editor", "div.trs_editor",
                   "#content", "div.content_text", "div.bt_content", "div.zw")
+# 大汉/Hanweb pages mark the body with <meta name="ContentStart"> … <meta name="ContentEnd"> (sometimes
+# inside a comment); the marked stretch becomes div.gk-marked-body before parsing.
+MARK_START = re.compile(r"""(<!--\s*)?<meta\s+name=["']?ContentStart["']?[^>]*>(\s*-->)?""", re.I)
+MARK_END = re.compile(r"""(<!--\s*)?<meta\s+name=["']?ContentEnd["']?[^>]*>(\s*-->)?""", re.I)
 META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
                    "utf8": "utf-8", "utf-8": "utf-8"}
@@ -118,6 +122,8 @@ def classify(root: str, rel: str) -> Page:
     if not re.search(r"<(html|body|div|p|table|head)\b", text[:200_000], re.I):
         page.reason = "不是 HTML 网页（没有网页标记）"
         return page
+    if MARK_START.search(text) and MARK_END.search(text):
+        text = MARK_END.sub("</div>", MARK_START.sub('<div class="gk-marked-body">', text, count=1), count=1)
     page.text, page.encoding = text, enc
     tree = LexborHTMLParser(text)
     page.tree, page.meta = tree, read_meta(tree)
