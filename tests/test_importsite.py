@@ -353,3 +353,16 @@ def test_trs_import_builds_and_duplicate_addresses_both_redirect(tmp_path, serve
         assert "示例县城东片区新增公共停车场名单公示" in new.read().decode()
     nginx = (out / "gk/old-urls.nginx.map").read_text()
     assert '"/zwgk/zdlyxxgk/tcgl/202402/t20240210_1003.htm" "/zwgk/gk/11349901MB1C2D3E3D-2024-00001/";' in nginx
+
+
+def test_publishers_added_keep_site_yml_valid(tmp_path):
+    import yaml as y
+    from gongkai.importsite import writer
+    site = tmp_path / "site.yml"
+    site.write_text("机构全称: 示例县人民政府\n发布机构:\n- {名称: 示例县人民政府, 标识: xzf}\n# 注释\n每页条数: 20\n", encoding="utf-8")
+    writer.add_publishers(site, ["平潭综合实验区财政金融局"], {"xzf"})
+    data = y.safe_load(site.read_text(encoding="utf-8"))
+    assert [p["名称"] for p in data["发布机构"]] == ["示例县人民政府", "平潭综合实验区财政金融局"] and data["每页条数"] == 20
+    site.write_text("机构全称: 示例县人民政府\n", encoding="utf-8")
+    with pytest.raises(cmd.InputError):
+        writer.add_publishers(site, ["某局"], set())

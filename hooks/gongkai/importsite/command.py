@@ -291,11 +291,13 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
     """Write every item (or leave it, on a re-run), its attachments, report data, new publishers, the state.
     `mirror`: address key → mirror path of attachments and assets; `hosts`: the old site's hosts (links to
     other hosts stay as they are, but images from them are not embedded: the site loads nothing from outside)."""
+    added = writer.add_publishers(root / "catalogue" / "site.yml", new_publishers,      # first: it may refuse
+                                  {p["slug"] for p in ctx.site["publishers"]})
+    if added:
+        rep.notes.append("在 catalogue/site.yml 的“发布机构”中加入了原网站的 " + str(len(added)) + " 个机构："
+                         + "、".join(n for n, _ in added) + "。请核对全称，标识可改为本单位习惯的写法。")
     state = identity.load_state(root)
     known = state["items"]                             # url key → {file, index, written}
-    by_url = {}
-    for key, entry in known.items():
-        by_url[key] = entry
     used = newitem.used_numbers(ctx) | {e["index"] for e in known.values()}
     numbers = identity.Numbers(ctx.site, used)
     leaves = {c["name"]: c for c in ctx.leaves}
@@ -428,11 +430,6 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
         for k in keys:
             known[k] = {"file": rel, "index": number, "written": identity.text_hash(text),
                         "imported": identity.text_hash(text), "former": fin.get("曾用索引号") or []}
-    added = writer.add_publishers(root / "catalogue" / "site.yml", new_publishers,
-                                  {p["slug"] for p in ctx.site["publishers"]})
-    if added:
-        rep.notes.append("在 catalogue/site.yml 的“发布机构”中加入了原网站的 " + str(len(added)) + " 个机构："
-                         + "、".join(n for n, _ in added) + "。请核对全称，标识可改为本单位习惯的写法。")
     state["reports"] = {str(y): u for y, u in sorted(written.items())}
     identity.save_state(root, state)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import newitem, schema
 from ..cache import digest
+from ..problems import InputError, Problem
 
 ORDER = [f.key for f in schema.FIELDS] + [k for k in ("原网址",) if k not in schema.BY_KEY]
 
@@ -62,17 +63,23 @@ def add_publishers(site_yml: Path, names: list[str], taken: set[str]) -> list[tu
         return []
     text = site_yml.read_text(encoding="utf-8")
     lines = text.split("\n")
-    start = next(i for i, line in enumerate(lines) if re.match(r"^发布机构\s*:", line))
+    start = next((i for i, line in enumerate(lines) if re.match(r"^发布机构\s*:\s*(#.*)?$", line)), None)
+    if start is None:
+        raise InputError([Problem("site-publisher", "catalogue/site.yml", "找不到“发布机构:”列表，无法加入原网站的发布机构。",
+                                  "在 site.yml 中按 README 的写法列出发布机构（每行一项“- {名称: …, 标识: …}”）后重新导入。",
+                                  field="发布机构")])
     end = start + 1
-    while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+    while end < len(lines) and (lines[end].startswith((" ", "\t", "-")) or not lines[end].strip()):
         end += 1
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
+    entries = [line for line in lines[start + 1:end] if line.lstrip().startswith("- ")]
+    indent = entries[-1][: len(entries[-1]) - len(entries[-1].lstrip())] if entries else "  "
     added = []
     for name in names:
         slug = publisher_slug(name, taken)
         taken.add(slug)
         added.append((name, slug))
-    new = [f"  - {{名称: {newitem.yaml_value(n)}, 标识: {s}}}   # 由 make import-site 从原网站加入，请核对" for n, s in added]
+    new = [f"{indent}- {{名称: {newitem.yaml_value(n)}, 标识: {s}}}   # 由 make import-site 从原网站加入，请核对" for n, s in added]
     site_yml.write_text("\n".join(lines[:end] + new + lines[end:]), encoding="utf-8")
     return added
