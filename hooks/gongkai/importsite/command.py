@@ -346,92 +346,94 @@ def write_all(root: Path, ctx, kept: list[Record], finals: list[dict], mirror: d
     mine = {e["file"] for e in known.values()} | {p[2] for p in plan}
     taken_years = {int(s.meta["报告年度"]) for s in ctx.sources
                    if s.rel not in mine and str(s.meta.get("报告年度") or "").strip().isdigit()}
-    for rec, fin, rel, number, keys in plan:
-        col = leaves[rec.column]
-        fin["索引号"] = number
-        fin["栏目"] = col["name"]
-        fin["体裁"] = genre_of(fin["标题"], col.get("doc_class"))
-        if col.get("doc_class") in ("规范性文件", "规章") and "有效性" not in fin:
-            fin["有效性"] = newitem.blank("有效性：现行有效、已修改、已废止、已失效或部分失效")
-        fin["原网址"] = rec.urls
-        folder_name = Path(rel).stem
-        copies, attachments, names = [], [], {}
+    try:                                # the state is kept even when a write fails half-way
+        for rec, fin, rel, number, keys in plan:
+            col = leaves[rec.column]
+            fin["索引号"] = number
+            fin["栏目"] = col["name"]
+            fin["体裁"] = genre_of(fin["标题"], col.get("doc_class"))
+            if col.get("doc_class") in ("规范性文件", "规章") and "有效性" not in fin:
+                fin["有效性"] = newitem.blank("有效性：现行有效、已修改、已废止、已失效或部分失效")
+            fin["原网址"] = rec.urls
+            folder_name = Path(rel).stem
+            copies, attachments, names = [], [], {}
 
-        def link_target(link, rel=rel, folder_name=folder_name, copies=copies, attachments=attachments, names=names):
-            key = pages.url_key(link.url)
-            if key in target and not link.image:
-                return posixpath.relpath(target[key], posixpath.dirname(rel))
-            if key in mirror:
-                src_rel = mirror[key]
-                if src_rel not in names:
-                    name = writer.safe_name(os.path.basename(src_rel))
-                    while name in names.values():
-                        stem, ext = os.path.splitext(name)
-                        name = f"{stem}-{len(names) + 1}{ext}"
-                    names[src_rel] = name
-                    copies.append((str(src / src_rel), name))
-                    if not link.image:
-                        title = os.path.splitext(link.text or name)[0]
-                        attachments.append({"文件": f"{folder_name}/{name}", "标题": title})
-                return f"{folder_name}/{names[src_rel]}"
-            if link.image or (key.split("/", 1)[0] in hosts and (bodymod.is_file_link(link.url) or link.listed)):
-                return None
-            return link.url
+            def link_target(link, rel=rel, folder_name=folder_name, copies=copies, attachments=attachments, names=names):
+                key = pages.url_key(link.url)
+                if key in target and not link.image:
+                    return posixpath.relpath(target[key], posixpath.dirname(rel))
+                if key in mirror:
+                    src_rel = mirror[key]
+                    if src_rel not in names:
+                        name = writer.safe_name(os.path.basename(src_rel))
+                        while name in names.values():
+                            stem, ext = os.path.splitext(name)
+                            name = f"{stem}-{len(names) + 1}{ext}"
+                        names[src_rel] = name
+                        copies.append((str(src / src_rel), name))
+                        if not link.image:
+                            title = os.path.splitext(link.text or name)[0]
+                            attachments.append({"文件": f"{folder_name}/{name}", "标题": title})
+                    return f"{folder_name}/{names[src_rel]}"
+                if link.image or (key.split("/", 1)[0] in hosts and (bodymod.is_file_link(link.url) or link.listed)):
+                    return None
+                return link.url
 
-        md, missing = bodymod.finish(rec.body, link_target)
-        for link in rec.body.links:
-            if link.listed and not any(link.url == u for _, u in missing):
-                target_of = link_target(link)
-                if target_of is None:
-                    missing.append((link.text or link.url.rsplit("/", 1)[-1], link.url))
-        if attachments:
-            fin["附件"] = attachments
-        if missing:
-            md += ("\n\n> **迁移说明**：原网站的以下附件未能从网站备份中取得，请向原网站运维单位索取，"
-                   "放入附件文件夹并列入“附件”：\n>\n" + "\n".join(f"> - {n}（原网址：{u}）" for n, u in missing))
-            rep.missing += [(rel, n, u) for n, u in missing]
-        if col.get("doc_class") == "年报":
-            md = annual_report(rec, fin, md, reports_dir, rep, written, taken_years)
-        for note in rec.notes:
-            rep.notes.append(f"`{rel}`：{note}")
-        for key in ("标题", "索引号", "发布机构", "文号", "成文日期", "发布日期", "主题分类", "有效性", "内容概述", "关键词"):
-            value = fin.get(key)
-            if value and schema.BLANK_MARK not in str(value):
-                rep.filled[key] += 1
-            elif value:
-                rep.blanks[key] += 1
-        for key, where in rec.sources.items():
-            rep.sources[f"{key}：{where}"] += 1
-        text = writer.front_matter(fin) + "\n" + md.strip() + "\n"
-        entry = next((known[k] for k in keys if k in known), None)
-        path = root / rel
-        status = "新增"
-        if entry is not None:
-            current = path.read_text(encoding="utf-8") if path.exists() else None
-            if current is not None and identity.text_hash(current) != entry["written"] and not force:
-                if text != current and identity.text_hash(text) != entry.get("imported", entry["written"]):
-                    rep.kept_edits.append(rel)
-                    rep.changes["已被修改、未覆盖"] += 1
-                else:
-                    rep.changes["已被修改、保留"] += 1
-                for k in keys:
-                    known[k] = dict(entry, imported=identity.text_hash(text))
-                continue
-            if current == text:
-                rep.changes["未变"] += 1
-                copies_needed = [c for c in copies if not (path.with_suffix("") / c[1]).exists()]
-                writer.copy_files(path.with_suffix(""), copies_needed)
-                continue
-            status = "更新" if current is not None else "重新写入"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        writer.copy_files(path.with_suffix(""), copies)
-        rep.changes[status] += 1
-        for k in keys:
-            known[k] = {"file": rel, "index": number, "written": identity.text_hash(text),
-                        "imported": identity.text_hash(text), "former": fin.get("曾用索引号") or []}
-    state["reports"] = {str(y): u for y, u in sorted(written.items())}
-    identity.save_state(root, state)
+            md, missing = bodymod.finish(rec.body, link_target)
+            for link in rec.body.links:
+                if link.listed and not any(link.url == u for _, u in missing):
+                    target_of = link_target(link)
+                    if target_of is None:
+                        missing.append((link.text or link.url.rsplit("/", 1)[-1], link.url))
+            if attachments:
+                fin["附件"] = attachments
+            if missing:
+                md += ("\n\n> **迁移说明**：原网站的以下附件未能从网站备份中取得，请向原网站运维单位索取，"
+                       "放入附件文件夹并列入“附件”：\n>\n" + "\n".join(f"> - {n}（原网址：{u}）" for n, u in missing))
+                rep.missing += [(rel, n, u) for n, u in missing]
+            if col.get("doc_class") == "年报":
+                md = annual_report(rec, fin, md, reports_dir, rep, written, taken_years)
+            for note in rec.notes:
+                rep.notes.append(f"`{rel}`：{note}")
+            for key in ("标题", "索引号", "发布机构", "文号", "成文日期", "发布日期", "主题分类", "有效性", "内容概述", "关键词"):
+                value = fin.get(key)
+                if value and schema.BLANK_MARK not in str(value):
+                    rep.filled[key] += 1
+                elif value:
+                    rep.blanks[key] += 1
+            for key, where in rec.sources.items():
+                rep.sources[f"{key}：{where}"] += 1
+            text = writer.front_matter(fin) + "\n" + md.strip() + "\n"
+            entry = next((known[k] for k in keys if k in known), None)
+            path = root / rel
+            status = "新增"
+            if entry is not None:
+                current = path.read_text(encoding="utf-8") if path.exists() else None
+                if current is not None and identity.text_hash(current) != entry["written"] and not force:
+                    if text != current and identity.text_hash(text) != entry.get("imported", entry["written"]):
+                        rep.kept_edits.append(rel)
+                        rep.changes["已被修改、未覆盖"] += 1
+                    else:
+                        rep.changes["已被修改、保留"] += 1
+                    for k in keys:
+                        known[k] = dict(entry, imported=identity.text_hash(text))
+                    continue
+                if current == text:
+                    rep.changes["未变"] += 1
+                    copies_needed = [c for c in copies if not (path.with_suffix("") / c[1]).exists()]
+                    writer.copy_files(path.with_suffix(""), copies_needed)
+                    continue
+                status = "更新" if current is not None else "重新写入"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            writer.copy_files(path.with_suffix(""), copies)
+            rep.changes[status] += 1
+            for k in keys:
+                known[k] = {"file": rel, "index": number, "written": identity.text_hash(text),
+                            "imported": identity.text_hash(text), "former": fin.get("曾用索引号") or []}
+    finally:
+        state["reports"] = {str(y): u for y, u in sorted(written.items())}
+        identity.save_state(root, state)
 
 
 def annual_report(rec: Record, fin: dict, md: str, reports_dir: Path, rep: Report, written: dict,
@@ -449,7 +451,10 @@ def annual_report(rec: Record, fin: dict, md: str, reports_dir: Path, rep: Repor
     if path.exists() and year not in written:
         rep.years.append(f"{year}年：catalogue/reports/{year}.yml 已存在，未覆盖；表格留在正文中")
         return md
-    data, why = annual.parse(rec.body.html_tables, year, rec.urls[0])
+    try:
+        data, why = annual.parse(rec.body.html_tables, year, rec.urls[0])
+    except (ValueError, KeyError, IndexError, TypeError) as exc:     # a table shape the parser does not expect
+        data, why = None, f"表格结构无法解析（{type(exc).__name__}）"
     if data is None:
         rep.years.append(f"{year}年：表格未能识别（{why}），表格留在正文中")
         return md
@@ -481,6 +486,10 @@ def command(argv: list[str], today: date) -> int:
                             Path(args.list) if args.list else None, args.plan, args.force, today)
     except InputError as exc:
         print(format_problems(exc.problems))
+        return 1
+    except OSError as exc:
+        print(format_problems([Problem("write-failed", str(exc.filename or root), f"无法读写文件（{exc.strerror}）。",
+                                       "检查磁盘空间和文件权限后重新运行；已写入的信息在重新运行时会被识别，不会重复。")]))
         return 1
     c = rep.counts
     print(f"网站备份中共 {rep.files} 个文件：信息页面 {c['imported']} 个，重复页面 {c['merged']} 个，列表页 {c['listing']} 个，"
