@@ -176,7 +176,7 @@ def test_plan_writes_nothing_and_lists_columns(tmp_path):
 def test_dahan_gbk_with_mapping_file(tmp_path):
     project = new_project(tmp_path / "p")
     mapping = tmp_path / "映射.yml"
-    mapping.write_text("栏目:\n  镇村建设: 市政建设\n", encoding="utf-8")
+    mapping.write_text("栏目:\n  镇村建设: 市政建设\n网址前缀:\n  www.qingshan.gov.cn/art/2023/8/: 应急预案\n", encoding="utf-8")
     rep, problems = run(project.root, DAHAN, map_path=mapping)
     assert not [p for p in problems if p.code == "import-unmapped-column"]
     got = items(project.root)
@@ -191,6 +191,8 @@ def test_dahan_gbk_with_mapping_file(tmp_path):
     assert rep.counts["listing"] == 1 and rep.balanced()
     assert "打印本页" not in gb18030[1]
     marked = got["www.qingshan.gov.cn/art/2023/8/15/art_1234_5800.html"]             # body between ContentStart/End
+    assert marked[0]["栏目"] == "应急预案" and any(o.how == "网址前缀" and o.pages == 1 for o in rep.columns)
+    assert got["www.qingshan.gov.cn/art/2023/5/8/art_1234_5678.html"][0]["栏目"] == "通知公告"     # same old column
     assert marked[1] == "各村（社区）：\n\n入汛以来降雨偏多，请立即开展隐患排查。" and str(marked[0]["成文日期"]) == "2023-08-14"
 
 

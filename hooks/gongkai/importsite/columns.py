@@ -99,6 +99,12 @@ class Mapper:
 
     def column(self, name: str, trail: list[str], url: str) -> tuple[str | None, Old]:
         """The target leaf column for a page of old column `name` (breadcrumb `trail`, nearest last)."""
+        key = url_key(url)
+        for prefix, t in self.prefixes:                  # per page: a prefix may split an old column
+            if key.startswith(prefix):
+                old = self.seen.setdefault("\0" + prefix, Old(prefix, f"网址 {prefix}…", target=t, how="网址前缀"))
+                old.pages += 1
+                return t, old
         label = " › ".join(trail[-3:]) if trail else name
         old = self.seen.setdefault(name or label, Old(name or label, label))
         old.pages += 1
@@ -106,11 +112,6 @@ class Mapper:
             target = old.target
         else:
             target, how = None, ""
-            key = url_key(url)
-            for prefix, t in self.prefixes:
-                if key.startswith(prefix):
-                    target, how = t, "网址前缀"
-                    break
             for candidate in ([name] if name else []) + list(reversed(trail)):
                 if target is None and candidate in self.names:
                     target, how = self.names[candidate]
