@@ -529,14 +529,17 @@ class Renderer:
     def redirects(self, footer: str, taken: set[str] = frozenset()) -> list[Asset]:
         """A small page at each 曾用索引号's old address, and at the path of each 原网址 (an imported
         page's address on the old site), that sends the reader to the item's address; the 原网址 also
-        as an nginx map (gk/old-urls.nginx.map) for servers that can redirect themselves."""
+        as an nginx map (gk/old-urls.nginx.map) for servers that can redirect themselves. An old path
+        under the site's own path (site_url …/zwgk/, old …/zwgk/gsgg/t1.htm) is placed relative to it."""
         out, rows = [], []
         prefix = urlsplit(self.base_url).path if self.base_url else "/"
+        own = prefix.lstrip("/")
         for item in self.cat.items:
             target = self.item_url(item)
             pages = [(f"gk/{slug_of(old)}/", "index.html", old, "") for old in item.former_index_nos]
             for url in item.old_urls:
-                path = unquote(urlsplit(url).path).lstrip("/")
+                full = unquote(urlsplit(url).path).lstrip("/")
+                path = full[len(own):] if own and full.startswith(own) else full
                 if not path or ".." in path.split("/") or path.split("/")[0] in OWN_FOLDERS:
                     continue
                 here, _, name = path.rpartition("/")
@@ -545,7 +548,7 @@ class Renderer:
                     continue
                 taken = taken | {here + name}
                 pages.append((here, name, "", url))
-                rows.append(f'"/{path}" "{prefix}{target}";')
+                rows.append(f'"/{full}" "{prefix}{target}";')
             for here, name, old, old_url in pages:
                 html = self.render("redirect.html", here, item=item, old=old, old_url=old_url,
                                    target=relurl(target, here),
