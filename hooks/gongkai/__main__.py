@@ -28,7 +28,8 @@ from .problems import ERROR, report
 
 
 # Staff and reviewer tools, each with options of its own: module.command(argv, today) → exit code.
-TOOLS = {"new": "newitem", "import-docx": "wordimport", "import-site": "importsite.command", "review": "review", "decap": "decap"}
+TOOLS = {"new": "newitem", "import-docx": "wordimport", "import-site": "importsite.command", "review": "review",
+         "decap": "decap"}
 
 
 def main(argv: list[str] | None = None) -> int:
