@@ -548,7 +548,8 @@ class Renderer:
                     continue
                 taken = taken | {here + name}
                 pages.append((here, name, "", url))
-                rows.append(f'"/{full}" "{prefix}{target}";')
+                if not re.search(r'["\\\s;{}]', full):        # nginx map keys are quoted strings
+                    rows.append(f'"/{full}" "{prefix}{target}";')
             for here, name, old, old_url in pages:
                 html = self.render("redirect.html", here, item=item, old=old, old_url=old_url,
                                    target=relurl(target, here),
