@@ -34,6 +34,8 @@ FROM_CATALOGUE, FROM_REGISTER, FROM_DATA, BY_HAND = "公开目录", "依申请�
 HEADING = re.compile(r"^(#{1,6})[ \t]*(.+?)[ \t]*#*[ \t]*$")
 NUMERAL = re.compile(r"^([一二三四五六七八九十]+)、")
 FEE_WORD = "信息处理费"
+# a statement about fees: the word itself, or “未发生收费情况”“未收取任何费用”“无收费”“不收取费用”…
+FEE_STATEMENT = re.compile(FEE_WORD + r"|(未|无|不|没有)(发生|产生)?(收取|收费)|收费情况|收取[^。；]{0,6}费用")
 
 
 @dataclass
@@ -468,11 +470,11 @@ def _publication(rep: Report, cat: Catalogue) -> list[Problem]:
                            "按时发布年度报告；本级人民政府年度报告期限为3月31日的，在年报数据文件中写“发布期限: "
                            f"{rep.year + 1}-03-31”。", _key_line(cat, item, "发布日期"), "发布日期", WARNING))
     want = f"{rep.year}年政府信息公开工作年度报告"
-    if want not in re.sub(r"\s+", "", item.title):
+    if not re.search(f"{rep.year}年度?政府信息公开工作年度报告", re.sub(r"\s+", "", item.title)):
         out.append(Problem("report-title", item.source, f"标题中没有“{want}”。",
                            f"标题写作“{cat.site.body_name}{want}”。", _key_line(cat, item, "标题"), "标题", WARNING))
     other = rep.narrative.get(rep.fmt.sections[-1]["key"], "")
-    if rep.fmt.sections[-1]["kind"] == "text" and FEE_WORD not in other:
+    if rep.fmt.sections[-1]["kind"] == "text" and not FEE_STATEMENT.search(other):
         out.append(Problem("report-fee", item.source,
                            f"“{rep.fmt.sections[-1]['label']}”没有说明{FEE_WORD}的收取情况。",
                            f"写明本年度收取{FEE_WORD}的金额，或“本年度未收取{FEE_WORD}”。", item.body_line, None, WARNING))
@@ -627,6 +629,8 @@ def build(cat: Catalogue, data: dict[int, ReportData] | None = None,
     proactive = proactive_counts(cat)
     reports: dict[int, Report] = {}
     for year in sorted(set(inputs.data) | set(items)):
+        if year in inputs.broken:         # its file's errors are reported; it is not missing
+            continue
         rep = _report(year, items.get(year), inputs.data.get(year), inputs.register, cat, fmt, problems)
         if rep is not None:
             rep.proactive = {y: n for y, n in proactive.items() if y <= year}

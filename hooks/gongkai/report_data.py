@@ -144,6 +144,12 @@ class Format:
             return next(x["label"] for x in [*self.t4_columns, *self.t4["column_groups"]] if x["key"] == key)
         raise KeyError(table)
 
+    def legacy_row(self, label: str) -> tuple[dict, dict] | None:
+        """The 2021 table 二 row that replaced a 2019 row label (“规范性文件” → “行政规范性文件”), if any."""
+        if label not in self.legacy_t2:
+            return None
+        return next(((b, r) for b in self.t2_blocks for r in b["rows"] if r["label"].endswith(label)), None)
+
     def t4_label(self, key: str) -> str:
         """A table 四 column with its group, e.g. “复议后起诉·结果维持”."""
         col = next(c for c in self.t4_columns if c["key"] == key)
@@ -306,7 +312,13 @@ def _table2(section: dict, name: str, rd: ReportData, fmt: Format, add) -> None:
     rows = {r["label"]: (b, r) for b in fmt.t2_blocks for r in b["rows"]}
     for label, raw in section.items():
         label = str(label)
-        if label in fmt.legacy_t2:
+        renamed = fmt.legacy_row(label)
+        if renamed:
+            add(f"“{label}”是2019年试行格式（{fmt.raw['format']['supersedes']['basis']}）的行名，"
+                f"{fmt.basis}格式中为“{renamed[1]['label']}”，按“{renamed[1]['label']}”读取。",
+                f"把“{label}”改为“{renamed[1]['label']}”。", name, label, severity=WARNING, code="report-2019-format")
+            label = renamed[1]["label"]
+        elif label in fmt.legacy_t2:
             add(*legacy_message(label, fmt), name, label, code="report-2019-format")
             continue
         if label not in rows:
@@ -687,6 +699,7 @@ class ReportInputs:
     data: dict[int, ReportData]
     register: Register | None
     problems: list[Problem]
+    broken: set[int] = field(default_factory=set)       # years whose data file exists but has errors
 
 
 def load_reports(root: Path, channels: list[str], today: date) -> ReportInputs:
@@ -711,6 +724,8 @@ def load_reports(root: Path, channels: list[str], today: date) -> ReportInputs:
                 out.problems += found
                 if rd is not None:
                     out.data[rd.year] = rd
+            if int(path.name[:4]) not in out.data:
+                out.broken.add(int(path.name[:4]))
         elif path.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx", ".xls"):
             m = re.search(r"\d{4}", path.name)
             out.problems.append(Problem(

@@ -352,6 +352,10 @@ def command(name: str, root: Path, args: list[str]) -> int:
         print("公开目录有错误，请先改正。")
         return 1
     if name == "report-xlsx":
+        if not path.parent.is_dir():      # relative names are relative to the current folder
+            print(f"找不到文件夹 {path.parent}，未生成 {path}。先建立这个文件夹，或换一个已有的文件夹"
+                  f"（如 python -m gongkai report-xlsx {year} 年报{year}.xlsx 写在当前文件夹）。")
+            return 1
         write_bytes(path, template(report.draft(cat, year, reports)))
         print(f"已生成 {path}：{year}年度报告表二、表三、表四的填写模板（灰色格子由系统计算）。"
               f"在 WPS 或 Excel 中填好后运行 python -m gongkai report-import {year} {path}。")
