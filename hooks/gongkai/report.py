@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from . import workdays
 from .model import Catalogue, Column, Item
@@ -25,6 +26,7 @@ from .report_data import (COMPUTED_BLOCK, NA_TEXT, NOT_FILLED, REPORTS_DIR, Form
                           legacy_message, load_format, load_reports, number)
 
 TABLES_MARK = "<!--gk:report-tables-->"
+HEADING_LIKE = 0.8            # a line this close to a section label is taken for its heading
 SIMILAR = 0.8                 # 内容雷同 threshold (UNCONFIRMED: a default, warns only)
 DEADLINE = (1, 31)            # Art. 49 (departments); a data file's 发布期限 overrides it
 KIND_OF_ROW = {"rules": "规章", "normative_documents": "规范性文件"}   # table 二 row → 文件类别
@@ -67,6 +69,7 @@ class Report:
     markdown: str = ""                    # the body to render: sections with TABLES_MARK after 一
     proactive: dict[int, dict[str, int]] = field(default_factory=dict)   # year → top column → 主动公开 items
     deadline: date | None = None
+    lines: list[tuple[int, str, str]] = field(default_factory=list)    # narrative: (file line, section key, text)
 
     def t3(self, row: str, col: str | None = None) -> int:
         return self.table3[(row, col or self.fmt.total_column)].amount
@@ -235,8 +238,30 @@ def register_checks(reg: Register, fmt: Format, cal: workdays.Calendar, today: d
 
 # --- the narrative --------------------------------------------------------------
 
-def split_sections(item: Item, fmt: Format) -> tuple[str, dict[str, str], list[Problem]]:
-    """(text before section 一, text section key → Markdown, problems) from a 年报 item's body."""
+def _heading(line: str, by_numeral: dict) -> tuple[int, str, dict | None] | None:
+    """(level, title, section) when `line` may open a section: a Markdown heading “## 五、……”, or a line
+    that is only “五、……” (optionally bold), as pasted from a printed report (level 0)."""
+    m = HEADING.match(line)
+    if m:
+        level, title = len(m.group(1)), m.group(2)
+    else:
+        level, title = 0, re.sub(r"^(\*\*|__)(.+)\1$", r"\2", line.strip()).strip()
+        if len(title) > 30 or "。" in title:
+            return None
+    num = NUMERAL.match(title)
+    if not num:
+        return None
+    return level, title, by_numeral.get(num.group(1))
+
+
+def _like(title: str, label: str) -> bool:
+    """A heading close enough to a section's label to be taken for it (“五、存在问题及改进情况”)."""
+    return difflib.SequenceMatcher(None, title, label, autojunk=False).ratio() >= HEADING_LIKE
+
+
+def split_sections(item: Item, fmt: Format) -> tuple[str, dict[str, str], list[Problem], list[tuple[int, str, str]]]:
+    """(text before section 一, text section key → Markdown, problems, lines) from a 年报 item's body;
+    lines: (file line, section key or "" before 一, text) of every narrative line."""
     problems: list[Problem] = []
     text_sections = [s for s in fmt.sections if s["kind"] == "text"]
     by_numeral = {s["label"].split("、")[0]: s for s in fmt.sections}
@@ -247,17 +272,22 @@ def split_sections(item: Item, fmt: Format) -> tuple[str, dict[str, str], list[P
     preamble: list[str] = []
     found: dict[str, list[str]] = {}
     order: list[str] = []
-    current = preamble
+    owned: list[tuple[int, str, str]] = []
+    current, key = preamble, ""
     for n, line in enumerate(item.body.split("\n")):
-        m = HEADING.match(line)
-        num = NUMERAL.match(m.group(2)) if m else None
-        if not num:
+        head = _heading(line, by_numeral)
+        if head is None:
             current.append(line)
+            if key is not None:
+                owned.append((item.body_line + n, key, line))
             continue
-        level, title = len(m.group(1)), m.group(2)
-        section = by_numeral.get(num.group(1))
-        if level > 2 and (section is None or title != section["label"]):   # a sub-heading such as “#### 一、……”
+        level, title, section = head
+        exact = section is not None and title == section["label"]
+        like = section is not None and (exact or _like(title, section["label"]))
+        if (level > 2 or level == 0) and not like:   # a sub-heading such as “#### 一、……”, or a numbered line
             current.append(line)
+            if key is not None:
+                owned.append((item.body_line + n, key, line))
             continue
         if section is None:
             add(n, f"标题“{title}”不是年度报告格式中的一节。",
@@ -267,17 +297,21 @@ def split_sections(item: Item, fmt: Format) -> tuple[str, dict[str, str], list[P
         if section["kind"] != "text":
             add(n, f"“{title}”一节的表格由系统根据公开目录和年报数据生成，正文中不要再写。",
                 f"删除正文中的这一节；数字填在 catalogue/reports/ 中（见 README“年报”一节）。")
-            current = []
+            current, key = [], None
             continue
-        if title != section["label"]:
-            add(n, f"标题“{title}”与格式规定的“{section['label']}”不一致，网站上按规定写法显示。",
+        if level == 0:
+            add(n, f"“{line.strip()}”一行不是标题格式，按“{section['label']}”一节的标题读取，"
+                   f"网站上显示为“{section['label']}”" + ("" if exact else f"（原文为“{title}”）") + "。",
                 f"改为“## {section['label']}”。", WARNING)
-        if level != 2:
+        elif not exact:
+            add(n, f"标题“{title}”与格式规定的“{section['label']}”不一致，网站上不显示“{title}”，"
+                   f"改为显示“{section['label']}”。", f"改为“## {section['label']}”。", WARNING)
+        if level not in (0, 2):
             add(n, f"“{title}”应是二级标题（行首两个 #）。", f"改为“## {section['label']}”。")
         if section["key"] in found:
             add(n, f"“{section['label']}”出现了两次。", "合并为一节。")
         order.append(section["key"])
-        current = found.setdefault(section["key"], [])
+        current, key = found.setdefault(section["key"], []), section["key"]
     for s in text_sections:
         if s["key"] not in found:
             add(0, f"缺少“{s['label']}”一节。", f"在正文中加一行“## {s['label']}”并写明内容（条例第五十条）。")
@@ -291,7 +325,7 @@ def split_sections(item: Item, fmt: Format) -> tuple[str, dict[str, str], list[P
             if c in fmt.legacy_t2:
                 msg, hint = legacy_message(c, fmt)
                 add(0, "正文中的表格用了2019年试行格式：" + msg, "删除正文中的表格：" + hint, code="report-2019-format")
-    return "\n".join(preamble).strip(), {k: "\n".join(v).strip() for k, v in found.items()}, problems
+    return "\n".join(preamble).strip(), {k: "\n".join(v).strip() for k, v in found.items()}, problems, owned
 
 
 def compose(preamble: str, narrative: dict[str, str], fmt: Format) -> str:
@@ -305,41 +339,187 @@ def compose(preamble: str, narrative: dict[str, str], fmt: Format) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-# Numbers quoted in section 一 that the tables also hold: (pattern, cells it may equal).
-QUOTES = [
-    (r"新收[^。；\d]{0,20}?申请[^。；\d]{0,8}?(\d+)\s*件", [("table3", ["new_received"])]),
-    (r"(?<!新)收到[^。；\d]{0,20}?申请[^。；\d]{0,8}?(\d+)\s*件",
-     [("table3", ["new_received"]), ("table3", ["new_received", "carried_in"])]),
-    (r"上年结转[^。；\d]{0,20}?(\d+)\s*件", [("table3", ["carried_in"])]),
-    (r"结转下年度[^。；\d]{0,20}?(\d+)\s*件", [("table3", ["carried_forward"])]),
-    (r"制发[^。；\d]{0,20}?规范性文件\s*(\d+)\s*件", [("table2", [("normative_documents", "issued_this_year")])]),
-    (r"废止[^。；\d]{0,20}?规范性文件\s*(\d+)\s*件", [("table2", [("normative_documents", "repealed_this_year")])]),
-    (r"现行有效[^。；\d]{0,20}?规范性文件\s*(\d+)\s*件", [("table2", [("normative_documents", "currently_valid")])]),
-]
+# --- figures in the narrative that restate a table cell --------------------------------
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+NUM = r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
+UNIT = r"\s*(?:件|起|宗|份|项|个(?!工作日|月))"
+NO = r"(?<!尚)(?:未(?!经)|无(?!法|论)|没有)"
+
+
+def gap(k: int, *forbid: str, digits: bool = False) -> str:
+    """Up to k characters within one clause, none of them a digit (unless `digits`) or a `forbid` word."""
+    chars = r"[^。；;\n]" if digits else r"[^\d。；;\n]"
+    guard = "(?!" + "|".join(forbid) + ")" if forbid else ""
+    return f"(?:{guard}{chars}){{0,{k}}}?"
+
+
+def chinese_number(text: str) -> int | None:
+    """一 … 九百九十九 (as in “被申请行政复议一件”)."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in "十百":
+            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Table cells a figure in the text restates: their sum, and how to name them."""
+    table: str
+    rows: tuple[str, ...]           # table 二/三 row keys (table 四: empty)
+    cols: tuple[str, ...]           # column keys
+    group: str = ""                 # a table 三 row group summed (named by its label)
+
+    def amount(self, rep: Report):
+        if self.table == "table2":
+            return sum(rep.table2[(r, c)].amount for r in self.rows for c in self.cols)
+        if self.table == "table3":
+            return sum(rep.t3(r, c) for r in self.rows for c in self.cols)
+        return sum(rep.table4[c].amount for c in self.cols)
+
+    def name(self, fmt: Format) -> str:
+        table = fmt.table_name[self.table]
+        if self.table == "table4":
+            return table + "、".join(f"“{fmt.t4_label(c).replace('·', '”组“')}”列" for c in self.cols)
+        if self.group:
+            rows = f"“{fmt.t3_groups[self.group]['label']}”各行之和"
+        else:
+            rows = "与".join(f"“{fmt.label(self.table, r)}”" for r in self.rows) + ("两行之和" if len(self.rows) > 1 else "行")
+        groups = [g for g in fmt.t3_col_groups.values() if self.table == "table3" and g["members"] == list(self.cols)]
+        cols = f"“{groups[0]['label']}”各列之和" if groups else "、".join(f"“{fmt.label(self.table, c)}”" for c in self.cols) + "列"
+        return f"{table}{rows}{cols}"
+
+
+@lru_cache(maxsize=2)
+def restatements(fmt: Format) -> list[tuple[re.Pattern, list[Cells]]]:
+    """(pattern, the cells its figure may restate) for every figure a report's text commonly restates,
+    most specific first. A pattern without a number (“未发生行政复议”) restates 0."""
+    total = (fmt.total_column,)
+    orgs = tuple(fmt.t3_col_groups["legal_person_or_other_org"]["members"])
+    new, carried_in, done, carried_out = "new_received", "carried_in", "results_total", "carried_forward"
+    received = [Cells("table3", (new,), total), Cells("table3", (new, carried_in), total)]
+    g, t3 = gap, ("复议", "诉讼")
+    out: list[tuple[str, list[Cells]]] = []
+    # table 三, the numbered rows of each group, anchored on their label (“1.属于国家秘密” → “国家秘密”)
+    for row in fmt.outcome_rows:
+        if not row.get("group") or row["group"] == "results":
+            continue
+        core = re.sub(r"^\d+\.", "", row["label"]).split("、")[0]
+        core = re.sub(r"^(申请人)?(无正当理由)?(属于)?([三四]类)?", "", re.sub("[“”\"]", "", core))
+        if len(core) >= 3:
+            out.append((re.escape(core) + g(6, *t3) + NUM + UNIT, [Cells("table3", (row["key"],), total)]))
+    # the groups (（三）…（六）) and the rows of 三 that stand alone
+    for key, group in fmt.t3_groups.items():
+        if group.get("parent"):
+            word = re.sub(r"^（[一二三四五六七八九十]+）", "", group["label"])
+            out.append((f"(?<!予){word}" + g(4, *t3) + NUM + UNIT,
+                        [Cells("table3", tuple(fmt.group_members(key)), total, key)]))
+    for key in ("disclosed", "partially_disclosed"):
+        word = re.sub(r"^（[一二三四五六七八九十]+）|（.*$", "", fmt.label("table3", key))
+        out.append(((r"(?<!不)" if key == "disclosed" else "") + word + g(4, *t3) + NUM + UNIT,
+                    [Cells("table3", (key,), total)]))
+    # applicants (of the applications received)
+    for col in fmt.applicant_columns:
+        if len(col["label"]) >= 3 and col["key"] in orgs:
+            out.append((re.escape(col["label"]) + g(8, *t3) + NUM + UNIT,
+                        [Cells("table3", (new,), (col["key"],)), Cells("table3", (new, carried_in), (col["key"],))]))
+    out += [
+        ("自然人" + g(8, *t3) + NUM + UNIT,
+         [Cells("table3", (new,), ("natural_person",)), Cells("table3", (new, carried_in), ("natural_person",))]),
+        ("法人(?:或|和|及)?其他组织" + g(8, *t3) + NUM + UNIT,
+         [Cells("table3", (new,), orgs), Cells("table3", (new, carried_in), orgs)]),
+        # the trunk of table 三
+        ("新收" + g(20, *t3) + "申请" + g(6, *t3) + NUM + UNIT, received[:1]),
+        (r"(?<!新)(?:收到|受理|接收|接到)" + g(20, *t3) + "申请" + g(6, *t3) + NUM + UNIT, received),
+        ("上(?:一)?年度?结转" + g(10, *t3) + NUM + UNIT, [Cells("table3", (carried_in,), total)]),
+        ("结转(?:至|到)?下(?:一)?年度?" + g(10, *t3) + NUM + UNIT, [Cells("table3", (carried_out,), total)]),
+        ("(?:办结|办理完毕|答复完毕|已答复)" + g(6, *t3) + NUM + UNIT, [Cells("table3", (done,), total)]),
+        (NO + "上(?:一)?年度?结转", [Cells("table3", (carried_in,), total)]),
+        (NO + "(?:需要|需)?结转(?:至|到)?下(?:一)?年度?", [Cells("table3", (carried_out,), total)]),
+        (NO + "(?:收到|受理|接到)" + g(12, *t3) + "申请", received),
+    ]
+    # table 四
+    review, direct, after = (tuple(c["key"] for c in grp["members"]) for grp in fmt.t4_groups)
+    suits = (direct[-1], after[-1])
+    result = {"维持": 0, "纠正": 1, "尚未审结": 3}
+    for word, i in result.items():
+        out.append(("行政复议" + g(30, "诉讼", "起诉", digits=True) + "(?:结果)?" + word + g(4) + NUM + UNIT,
+                    [Cells("table4", (), (review[i],))]))
+    out += [
+        ("行政复议(?:[、和及与])行政诉讼(?:案件)?各" + NUM + UNIT, [Cells("table4", (), (review[-1],))]),
+        ("未经复议直接起诉" + g(4) + NUM + UNIT, [Cells("table4", (), (direct[-1],))]),
+        ("复议后起诉" + g(4) + NUM + UNIT, [Cells("table4", (), (after[-1],))]),
+        ("(?:行政复议|申请复议)(?!后)" + g(8, "诉讼", "起诉") + NUM + UNIT, [Cells("table4", (), (review[-1],))]),
+        ("(?:行政诉讼|提起诉讼)" + g(8, "复议") + NUM + UNIT, [Cells("table4", (), suits)]),
+        (NO + g(24, "诉讼", "起诉") + "行政复议", [Cells("table4", (), (review[-1],))]),
+        (NO + r"[^\d。；;\n，,]{0,24}?行政诉讼", [Cells("table4", (), suits)]),
+    ]
+    # table 二
+    issued, repealed, valid = (c["key"] for c in fmt.value_columns(fmt.t2_blocks[0]))
+    doc, rules = "(?:行政)?规范性文件", "规章"
+    verbs = "(?:制发|制定|出台|印发|发布)"
+    for row, word in (("normative_documents", doc), ("rules", rules)):
+        other = "规章" if row == "normative_documents" else "规范性文件"
+        out += [
+            (verbs + g(20, other) + word + g(4) + NUM + UNIT, [Cells("table2", (row,), (issued,))]),
+            ("(?:废止|宣布失效)" + g(10, other) + word + g(4) + NUM + UNIT, [Cells("table2", (row,), (repealed,))]),
+            ("现行有效" + g(10, other) + word + g(4) + NUM + UNIT, [Cells("table2", (row,), (valid,))]),
+            (word + g(40, other, digits=True) + "废止" + g(4, other) + NUM + UNIT, [Cells("table2", (row,), (repealed,))]),
+            (word + g(40, other, digits=True) + "现行有效" + g(4, other) + NUM + UNIT,
+             [Cells("table2", (row,), (valid,))]),
+            ("(?:未|没有)" + verbs + "(?:任何)?" + word, [Cells("table2", (row,), (issued,))]),
+        ]
+    decided = "(?:决定|案件)"
+    for row, word, verb in (("administrative_licensing", "行政许可", "(?:作出|办理|办结|审批)"),
+                            ("administrative_penalty", "行政处罚", "(?:作出|办理|实施|办结|查处)"),
+                            ("administrative_coercion", "行政强制", "(?:作出|实施|采取|办理)")):
+        col = fmt.value_columns(fmt.t2_rows[row][0])[0]["key"]
+        out += [(word + decided + g(4) + NUM + UNIT, [Cells("table2", (row,), (col,))]),
+                (verb + r"[^\d。；;\n]{0,4}?" + word + "(?:措施|事项)?" + g(4) + NUM + UNIT,
+                 [Cells("table2", (row,), (col,))])]
+    fee_col = fmt.value_columns(fmt.t2_rows["administrative_fees"][0])[0]["key"]
+    out.append(("行政事业性收费" + g(8) + r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)",
+                [Cells("table2", ("administrative_fees",), (fee_col,))]))
+    return [(re.compile(p), cells) for p, cells in out]
 
 
 def quoted_numbers(rep: Report) -> list[Problem]:
-    text = rep.narrative.get(rep.fmt.sections[0]["key"], "")
-    out = []
-    for pattern, options in QUOTES:
-        for m in re.finditer(pattern, text):
-            said = int(m.group(1))
-            sums = []
-            for table, terms in options:
-                if table == "table3":
-                    sums.append(("、".join(f"“{rep.fmt.label('table3', t)}”" for t in terms) + "“总计”",
-                                 sum(rep.t3(t) for t in terms)))
+    """Every figure in the narrative that restates a table cell and differs from it, with the cell named."""
+    fmt, out = rep.fmt, []
+    names = {s["key"]: s["label"] for s in fmt.sections}
+    for line_no, key, raw in rep.lines:
+        text = re.sub(r"[“”\"*]", "", raw)
+        taken: set[int] = set()
+        for pattern, options in restatements(fmt):
+            for m in pattern.finditer(text):
+                at = m.start("n") if "n" in pattern.groupindex else m.start()
+                if at in taken:
+                    continue
+                taken.add(at)
+                if "n" not in pattern.groupindex:
+                    said = 0
+                elif "unit" in pattern.groupindex:
+                    said = Decimal(m.group("n")) / (10000 if m.group("unit") == "元" else 1)
                 else:
-                    (row, col), = terms
-                    sums.append((f"“{rep.fmt.label('table2', row)}”“{rep.fmt.label('table2', col)}”",
-                                 rep.table2[(row, col)].amount))
-            if all(v != said for _, v in sums):
-                where = "或".join(f"{name}（{v}）" for name, v in sums)
-                pos = rep.item.body.find(m.group(0))
-                line = rep.item.body_line + rep.item.body.count("\n", 0, pos) if pos >= 0 else None
+                    said = chinese_number(m.group("n"))
+                    if said is None:
+                        continue
+                values = [(c, c.amount(rep)) for c in options]
+                if any(v == said for _, v in values):
+                    continue
+                where = "或".join(f"{c.name(fmt)}（{Value(v, 'number').show()}）" for c, v in values)
+                section = names.get(key, "正文开头")
                 out.append(Problem("report-text-number", rep.item.source,
-                                   f"“{rep.fmt.sections[0]['label']}”中“{m.group(0)}”与{rep.fmt.table_name[table]}{where}不一致。",
-                                   "核对正文和表格，改正其中错误的一处。", line, None, WARNING))
+                                   f"“{section}”中“{m.group(0)}”与{where}不一致。",
+                                   "核对正文和表格，改正其中错误的一处。", line_no, None, WARNING))
     return out
 
 
@@ -519,7 +699,7 @@ def _report(year: int, item: Item | None, data: ReportData | None, register: Reg
                                         data.line(fmt.table_name["table2"], fmt.label("table2", exp["row"])),
                                         None, WARNING))
     if item is not None:
-        preamble, rep.narrative, found = split_sections(item, fmt)
+        preamble, rep.narrative, found, rep.lines = split_sections(item, fmt)
         problems += found
         rep.markdown = compose(preamble, rep.narrative, fmt)
         problems += quoted_numbers(rep)
