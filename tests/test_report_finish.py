@@ -150,3 +150,45 @@ def test_fee_statements_in_other_words_are_accepted(reports_project, text):
 def test_fee_statement_still_required(reports_project):
     edit(body(reports_project, REPORT_2025), "本年度收取信息处理费0元。", "本年度无其他需要报告的事项。")
     assert [p for p in report_problems(reports_project) if p.code == "report-fee"]
+
+
+# --- 2. figures restated in the text (the fixture's own report; the trial has the full set) -----------------
+
+@pytest.mark.parametrize("section,sentence,cell", [
+    ("## 五、", "全年被申请行政复议2件，其中纠正1件。", ["表四", "“行政复议”组“总计”列", "（1）"]),
+    ("## 六、", "本年度未发生因政府信息公开引起的行政复议、行政诉讼。", ["表四", "“行政复议”组“总计”列"]),
+    ("## 五、", "依申请公开办结4件，结转下年度1件。", ["表三", "“（七）总计”行“总计”列", "（3）"]),
+    ("## 六、", "全年公开行政处罚决定30件，行政事业性收费11.4万元。", ["表二", "“行政处罚”行", "（31）"]),
+])
+def test_a_figure_restated_in_any_section_is_compared_with_its_cell(reports_project, section, sentence, cell):
+    path = body(reports_project, REPORT_2025)
+    text = path.read_text()
+    head = text.index(section)
+    end = text.index("\n", head)
+    path.write_text(text[:end + 1] + "\n" + sentence + "\n" + text[end + 1:])
+    found = [p for p in report_problems(reports_project) if p.code == "report-text-number"]
+    assert len(found) == 1, [p.format() for p in found]
+    assert all(c in found[0].message for c in cell), found[0].message
+    assert found[0].line and sentence.split("，")[0][:6] in path.read_text().split("\n")[found[0].line - 1]
+
+
+def test_matching_restatements_in_every_section_pass(reports_project):
+    path = body(reports_project, REPORT_2025)
+    edit(path, "## 五、存在的主要问题及改进情况\n", "## 五、存在的主要问题及改进情况\n\n全年被申请行政复议1件，其中纠正1件。"
+         "依申请公开办结3件，结转下年度1件；予以公开1件，部分公开1件，本机关不掌握相关政府信息的1件。\n")
+    edit(path, "本年度收取信息处理费0元。", "本年度收取信息处理费0元。全年公开行政许可决定298件、行政处罚决定31件，"
+         "实施行政强制措施2件，行政事业性收费11.4万元。")
+    assert not [p for p in report_problems(reports_project) if p.code == "report-text-number"]
+
+
+# --- 7. a printed heading that differs from the format ----------------------------------------------
+
+@pytest.mark.parametrize("heading", ["五、存在问题及改进情况", "**五、存在问题及改进情况**", "### 五、存在问题及改进情况"])
+def test_a_heading_written_otherwise_is_read_as_its_section_and_said_so(reports_project, heading):
+    edit(body(reports_project, REPORT_2025), "## 五、存在的主要问题及改进情况", heading)
+    problems = [p for p in report_problems(reports_project) if p.code == "report-section"]
+    assert not [p for p in problems if "缺少" in p.message]
+    said = [p for p in problems if "存在问题及改进情况" in p.message and "存在的主要问题及改进情况" in p.message]
+    assert said and said[0].line == 17, [p.format() for p in problems]
+    _, reps = pipeline.annual_reports(reports_project.root, TODAY)
+    assert "## 五、存在的主要问题及改进情况" in reps.by_year[2025].markdown
