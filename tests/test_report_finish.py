@@ -192,3 +192,78 @@ def test_a_heading_written_otherwise_is_read_as_its_section_and_said_so(reports_
     assert said and said[0].line == 17, [p.format() for p in problems]
     _, reps = pipeline.annual_reports(reports_project.root, TODAY)
     assert "## 五、存在的主要问题及改进情况" in reps.by_year[2025].markdown
+
+
+# --- 8. continuity of 现行有效件数 --------------------------------------------------------------
+
+def continuity(project):
+    return [p for p in report_problems(project) if p.code == "report-valid-continuity"]
+
+
+def test_continuity_tells_a_rise_from_a_fall(reports_project):
+    path = data_file(reports_project, 2025)
+    edit(path, "表二:\n", "表二:\n  行政规范性文件:\n    现行有效件数: {数值: 4, 理由: 测试}\n")
+    rise = continuity(reports_project)
+    assert rise and "多出 2 件" in rise[0].message and "失效只会减少" in rise[0].message
+    edit(path, "{数值: 4, 理由: 测试}", "{数值: 1, 理由: 测试}")
+    fall = continuity(reports_project)
+    assert fall and "少 1 件" in fall[0].message and "多出" not in fall[0].message
+
+
+def test_continuity_does_not_count_catalogue_lapses_when_every_cell_is_written_by_hand(reports_project):
+    edit(body(reports_project, "gfxwj/2024/00001.md"), "失效日期: 2029-02-28", "失效日期: 2025-09-30")
+    # by hand: 2024 valid 2, 2025 issued 1, repealed 1 → 2 expected; the office says 1, the catalogue's lapse
+    # (1 in 2025) must not excuse the difference since none of the row's cells comes from the catalogue
+    edit(data_file(reports_project, 2025), "表二:\n", "表二:\n  行政规范性文件:\n"
+         "    本年制发件数: {数值: 1, 理由: 按发文登记簿}\n    本年废止件数: {数值: 1, 理由: 按发文登记簿}\n"
+         "    现行有效件数: {数值: 1, 理由: 按发文登记簿}\n")
+    found = continuity(reports_project)
+    assert found and "少 1 件" in found[0].message and "本年到期失效" not in found[0].message
+
+
+# --- 9. opening stock and the publication deadline ---------------------------------------------------
+
+def test_opening_stock_is_stated_once_and_carried_forward(reports_project):
+    edit(data_file(reports_project, 2024), "报告年度: 2024\n", "报告年度: 2024\n期初现行有效件数:\n  行政规范性文件: 12\n")
+    _, reps = pipeline.annual_reports(reports_project.root, TODAY)
+    valid = lambda y: reps.by_year[y].table2[("normative_documents", "currently_valid")]  # noqa: E731
+    assert valid(2024).amount == 14 and valid(2025).amount == 14      # 12 not in the catalogue + 2 in it
+    assert valid(2024).source == report.FROM_CATALOGUE and valid(2024).opening == 12
+    said = [p for p in report_problems(reports_project) if p.code == "report-text-number"]
+    assert [p.line for p in said] == [15] and "（14）" in said[0].message      # the 2025 text still says 2
+    edit(body(reports_project, REPORT_2025), "现行有效行政规范性文件2件", "现行有效行政规范性文件14件")
+    assert report_problems(reports_project) == []
+
+
+def test_opening_stock_below_the_catalogue_is_an_error(reports_project):
+    # the two 2024 documents are in force on 2024-12-31; an opening of 1 on 2025-01-01 cannot be
+    edit(data_file(reports_project, 2025), "报告年度: 2025\n", "报告年度: 2025\n期初现行有效件数:\n  行政规范性文件: 1\n")
+    found = [p for p in report_problems(reports_project) if p.code == "report-opening"]
+    assert found and found[0].severity == ERROR and found[0].line == 3 and "已有 2 件" in found[0].message
+
+
+@pytest.mark.parametrize("title,published,late", [
+    ("示例县人民政府2025年政府信息公开工作年度报告", "2026-03-20", False),        # a level of government: 3月31日
+    ("示例县人民政府办公室2025年政府信息公开工作年度报告", "2026-02-03", True),   # a department: 1月31日
+    ("示例县城关镇人民政府2025年政府信息公开工作年度报告", "2026-02-03", True),   # a township (default 1月31日)
+])
+def test_deadline_follows_the_format(reports_project, title, published, late):
+    path = body(reports_project, REPORT_2025)
+    edit(path, "标题: 示例县人民政府办公室2025年政府信息公开工作年度报告", f"标题: {title}")
+    edit(path, "发布日期: 2026-01-20", f"发布日期: {published}")
+    assert bool([p for p in report_problems(reports_project) if p.code == "report-late"]) == late
+    _, reps = pipeline.annual_reports(reports_project.root, TODAY)
+    assert str(reps.by_year[2025].deadline) == ("2026-03-31" if not late else "2026-01-31")
+
+
+def test_opening_stock_is_shown_in_the_basis_and_the_json(reports_project):
+    import json
+    from gongkai import derive, render
+    edit(data_file(reports_project, 2025), "报告年度: 2025\n", "报告年度: 2025\n期初现行有效件数:\n  行政规范性文件: 9\n")
+    cat, reps = pipeline.annual_reports(reports_project.root, TODAY)
+    out = render.render(cat, derive.derive(cat), None, "", None, reps)
+    rep = reps.by_year[2025]
+    html = next(p.body for p in out.bulk_pages if p.path == f"gk/{rep.item.slug}/")
+    assert "含期初现行有效、未录入公开目录的文件 7 件" in html
+    data = json.loads(next(a for a in out.assets if a.path.endswith("report-2025.json")).data)
+    assert data["table2"][0]["rows"][1]["cells"]["currently_valid"]["not_in_catalogue"] == 7

@@ -22,14 +22,18 @@ from functools import lru_cache
 from . import workdays
 from .model import Catalogue, Column, Item
 from .problems import ERROR, WARNING, Problem
-from .report_data import (COMPUTED_BLOCK, NA_TEXT, NOT_FILLED, REPORTS_DIR, Format, Register, ReportData, Value,
+from .report_data import (COMPUTED_BLOCK, NA_TEXT, NOT_FILLED, OPENING, REPORTS_DIR, Format, Register, ReportData, Value,
                           legacy_message, load_format, load_reports, number)
 
 TABLES_MARK = "<!--gk:report-tables-->"
 HEADING_LIKE = 0.8            # a line this close to a section label is taken for its heading
 SIMILAR = 0.8                 # 内容雷同 threshold (UNCONFIRMED: a default, warns only)
-DEADLINE = (1, 31)            # Art. 49 (departments); a data file's 发布期限 overrides it
+DEADLINE = (1, 31)            # Art. 49: departments (townships and streets: UNCONFIRMED, the same by default)
+GOVERNMENT_DEADLINE = (3, 31)  # Art. 49: the report for a level of government; a data file's 发布期限 overrides both
+# a report for a level of government: its title names a 人民政府 above a township (“示例县人民政府2025年…”)
+GOVERNMENT = re.compile(r"(?<![乡镇])人民政府$")
 KIND_OF_ROW = {"rules": "规章", "normative_documents": "规范性文件"}   # table 二 row → 文件类别
+ISSUED, REPEALED, VALID = "issued_this_year", "repealed_this_year", "currently_valid"   # its columns
 NOT_DOCUMENTS = ("解读", "图解")                                       # 体裁 that are not documents
 REPLY_DAYS, EXTENSION_DAYS = 20, 20                                    # Art. 33
 FROM_CATALOGUE, FROM_REGISTER, FROM_DATA, BY_HAND = "公开目录", "依申请登记表", "年报数据", "人工改写"
@@ -48,6 +52,7 @@ class Figure:
     reason: str = ""
     computed: int | None = None          # the catalogue count a hand-written figure replaces
     items: list[Item] = field(default_factory=list)
+    opening: int = 0                     # in force but not in the catalogue (from 期初现行有效件数)
 
     @property
     def amount(self) -> int | Decimal:
@@ -70,6 +75,7 @@ class Report:
     proactive: dict[int, dict[str, int]] = field(default_factory=dict)   # year → top column → 主动公开 items
     deadline: date | None = None
     lines: list[tuple[int, str, str]] = field(default_factory=list)    # narrative: (file line, section key, text)
+    all_data: dict[int, ReportData] = field(default_factory=dict)       # every year's data (期初现行有效件数)
 
     def t3(self, row: str, col: str | None = None) -> int:
         return self.table3[(row, col or self.fmt.total_column)].amount
@@ -106,6 +112,8 @@ class Report:
                 out.update(reason=fig.reason, computed=fig.computed)
             if fig.source == FROM_CATALOGUE:
                 out["items"] = [i.index_no for i in fig.items]
+                if fig.opening:
+                    out["not_in_catalogue"] = fig.opening
             return out
 
         item = self.item
@@ -139,6 +147,7 @@ class Reports:
     by_index: dict[str, Report]
     problems: list[Problem]
     register: Register | None = None
+    data: dict[int, ReportData] = field(default_factory=dict)
 
 
 # --- table 二 from the catalogue ------------------------------------------------
@@ -538,25 +547,55 @@ def _figures_t2(rep: Report, cat: Catalogue, problems: list[Problem]) -> None:
         cols = fmt.value_columns(block)
         for r in block["rows"]:
             if block["key"] == COMPUTED_BLOCK:
-                counts = count_documents(documents(cat, KIND_OF_ROW[r["key"]]), rep.year)
+                docs_all = documents(cat, KIND_OF_ROW[r["key"]])
+                counts = count_documents(docs_all, rep.year)
+                uncatalogued = _uncatalogued(rep, r, docs_all, problems)
                 for c in cols:
                     docs = counts[c["key"]]
                     fig = Figure(number(len(docs)), FROM_CATALOGUE, items=docs)
+                    if c["key"] == VALID and uncatalogued:
+                        fig = Figure(number(len(docs) + uncatalogued), FROM_CATALOGUE, items=docs, opening=uncatalogued)
                     given = data.overrides.get((r["key"], c["key"])) if data else None
                     if given:
                         value, reason = given
-                        fig = Figure(value, BY_HAND, reason, len(docs), docs)
-                        same = "，与计算结果相同，可删除这项改写" if value.amount == len(docs) else ""
+                        computed = fig.amount
+                        fig = Figure(value, BY_HAND, reason, computed, docs)
+                        same = "，与计算结果相同，可删除这项改写" if value.amount == computed else ""
                         problems.append(Problem(
                             "report-override", data.rel,
                             f"{fmt.table_name['table2']}“{r['label']}”行“{c['label']}”列使用人工填写的 {value.show()}"
-                            f"（按公开目录计算为 {len(docs)}{same}）。理由：{reason}",
+                            f"（按公开目录计算为 {computed}{same}）。理由：{reason}",
                             "如公开目录有遗漏，补录相应文件后删除这项改写。", data.line(fmt.table_name["table2"], r["label"]),
                             None, WARNING))
                     rep.table2[(r["key"], c["key"])] = fig
             else:
                 value = data.table2.get((r["key"], cols[0]["key"]), Value()) if data else Value()
                 rep.table2[(r["key"], cols[0]["key"])] = Figure(value, FROM_DATA)
+
+
+def opening_stock(data: dict[int, ReportData], year: int, row: str) -> ReportData | None:
+    """The data file that last stated 期初现行有效件数 for `row`, in `year` or before."""
+    return next((data[y] for y in sorted(data, reverse=True) if y <= year and row in data[y].opening), None)
+
+
+def _uncatalogued(rep: Report, row: dict, docs: list[Item], problems: list[Problem]) -> int:
+    """Documents in force that the catalogue does not hold: the stated opening stock less the catalogue's
+    documents in force on the day before it (0 without a statement)."""
+    stated = opening_stock(rep.all_data, rep.year, row["key"])
+    if stated is None:
+        return 0
+    fmt = rep.fmt
+    held = sum(1 for d in docs if in_force(d, date(stated.year - 1, 12, 31)))
+    opening = stated.opening[row["key"]]
+    if opening < held:
+        if stated.year == rep.year:
+            problems.append(Problem(
+                "report-opening", stated.rel,
+                f"{OPENING}“{row['label']}”为 {opening}，但公开目录中{stated.year - 1}年12月31日现行有效的"
+                f"{row['label']}已有 {held} 件。", f"核对期初件数：应包括公开目录中的 {held} 件和未录入公开目录的文件。",
+                stated.line(OPENING, row["label"]), f"{OPENING}.{row['label']}"))
+        return 0
+    return opening - held
 
 
 def _unfilled(rep: Report, problems: list[Problem]) -> None:
@@ -635,10 +674,16 @@ def _key_line(cat: Catalogue, item: Item, key: str) -> int | None:
     return next((n for n, line in enumerate(lines, 1) if line.startswith(key + ":")), None)
 
 
+def deadline(item: Item, year: int) -> date:
+    """Art. 49: 3月31日 for a level of government's report, 1月31日 for departments (and, by default, townships)."""
+    body = re.sub(r"\s+", "", item.title).split(str(year))[0]
+    return date(year + 1, *(GOVERNMENT_DEADLINE if GOVERNMENT.search(body) else DEADLINE))
+
+
 def _publication(rep: Report, cat: Catalogue) -> list[Problem]:
     item, out = rep.item, []
     end = date(rep.year, 12, 31)
-    rep.deadline = (rep.data.deadline if rep.data and rep.data.deadline else None) or date(rep.year + 1, *DEADLINE)
+    rep.deadline = (rep.data.deadline if rep.data and rep.data.deadline else None) or deadline(item, rep.year)
     if item.date_published <= end:
         out.append(Problem("report-early", item.source, f"{rep.year}年度报告的发布日期 {item.date_published} 在该年度结束之前。",
                            f"核对“报告年度”和“发布日期”：报告统计到{rep.year}年12月31日，只能在其后发布。",
@@ -647,7 +692,8 @@ def _publication(rep: Report, cat: Catalogue) -> list[Problem]:
         out.append(Problem("report-late", item.source,
                            f"发布日期 {item.date_published} 晚于发布期限 {rep.deadline}，逾期"
                            f"{(item.date_published - rep.deadline).days}天（条例第四十九条）。",
-                           "按时发布年度报告；本级人民政府年度报告期限为3月31日的，在年报数据文件中写“发布期限: "
+                           "按时发布年度报告。期限按标题判断：标题以“……人民政府”开头的本级人民政府年度报告为3月31日，"
+                           "部门和乡镇、街道为1月31日；本地另有规定的，在年报数据文件中写“发布期限: "
                            f"{rep.year + 1}-03-31”。", _key_line(cat, item, "发布日期"), "发布日期", WARNING))
     want = f"{rep.year}年政府信息公开工作年度报告"
     if not re.search(f"{rep.year}年度?政府信息公开工作年度报告", re.sub(r"\s+", "", item.title)):
@@ -662,8 +708,8 @@ def _publication(rep: Report, cat: Catalogue) -> list[Problem]:
 
 
 def _report(year: int, item: Item | None, data: ReportData | None, register: Register | None,
-            cat: Catalogue, fmt: Format, problems: list[Problem]) -> Report | None:
-    rep = Report(year, fmt, item, data)
+            cat: Catalogue, fmt: Format, problems: list[Problem], all_data: dict[int, ReportData]) -> Report | None:
+    rep = Report(year, fmt, item, data, all_data=all_data)
     if data is None:
         problems.append(Problem("report-data-missing", item.source,
                                 f"找不到{year}年度报告的表格数据文件 {REPORTS_DIR}/{year}.yml。",
@@ -707,14 +753,16 @@ def _report(year: int, item: Item | None, data: ReportData | None, register: Reg
     return rep
 
 
-def _cross_year(rep: Report, prev: Report, cat: Catalogue) -> list[Problem]:
+def _cross_year(rep: Report, prev: Report | None, cat: Catalogue) -> list[Problem]:
+    """Year-to-year identities (previous report, or for 现行有效件数 an opening stock stated this year)
+    and 内容雷同."""
     fmt, out = rep.fmt, []
     for ident in fmt.identities:
         if not ident.get("cross_year"):
             continue
         severity = ERROR if ident["severity"] == "error" else WARNING
         name = fmt.table_name[ident["table"]]
-        if ident["table"] == "table3":
+        if ident["table"] == "table3" and prev is not None:
             (cur,), (old,) = ident["lhs"], ident["rhs"]
             bad = [(c["label"], rep.t3(cur["row"], c["key"]), prev.t3(old["row"], c["key"])) for c in fmt.t3_columns
                    if rep.t3(cur["row"], c["key"]) != prev.t3(old["row"], c["key"])]
@@ -726,25 +774,11 @@ def _cross_year(rep: Report, prev: Report, cat: Catalogue) -> list[Problem]:
                     "上年结转的申请应等于上一年度报告的结转下年度继续办理数，核对两年的数字。",
                     rep.data.line(name, fmt.label("table3", cur["row"])) if rep.table3_source == FROM_DATA else None,
                     None, severity))
-        else:
+        elif ident["table"] == "table2":
             for r in next(b for b in fmt.t2_blocks if b["key"] == ident["block"])["rows"]:
-                def val(term, r=r):
-                    report = rep if term["year"] == "current" else prev
-                    return report.table2[(r["key"], term["column"])].amount
-                left, right = sum(map(val, ident["lhs"])), sum(map(val, ident["rhs"]))
-                lapsed = lapsed_in(documents(cat, KIND_OF_ROW[r["key"]]), rep.year)
-                if left == right or right - left == lapsed:
-                    continue
-                cols = {t["column"]: fmt.label("table2", t["column"]) for t in ident["lhs"] + ident["rhs"]}
-                out.append(Problem(
-                    "report-valid-continuity", rep.data.rel,
-                    f"{name}“{r['label']}”：{rep.year}年{cols['currently_valid']} {rep.table2[(r['key'], 'currently_valid')].amount}"
-                    f" + {cols['repealed_this_year']} {rep.table2[(r['key'], 'repealed_this_year')].amount} = {left}，"
-                    f"而{prev.year}年{cols['currently_valid']} {prev.table2[(r['key'], 'currently_valid')].amount}"
-                    f" + {rep.year}年{cols['issued_this_year']} {rep.table2[(r['key'], 'issued_this_year')].amount} = {right}"
-                    f"（本年到期失效 {lapsed} 件）。",
-                    "核对人工改写的数字，或公开目录中文件的有效性和日期。", rep.data.line(name, r["label"]), None, severity))
-    if rep.item and prev.item and rep.narrative and prev.narrative:
+                found = _valid_continuity(rep, prev, r, cat, name, severity)
+                out += [found] if found else []
+    if prev and rep.item and prev.item and rep.narrative and prev.narrative:
         ratio = similarity("\n".join(rep.narrative.values()), "\n".join(prev.narrative.values()))
         if ratio > SIMILAR:
             out.append(Problem("report-similar", rep.item.source,
@@ -752,6 +786,45 @@ def _cross_year(rep: Report, prev: Report, cat: Catalogue) -> list[Problem]:
                                "按本年度实际工作情况撰写总体情况、存在的主要问题及改进情况，不要沿用上年文字。",
                                rep.item.body_line, None, WARNING))
     return out
+
+
+def _valid_continuity(rep: Report, prev: Report | None, row: dict, cat: Catalogue, name: str,
+                      severity: str) -> Problem | None:
+    """现行有效件数 = last year's (or the opening stock stated this year) + 本年制发 − 本年废止, less the
+    catalogue's documents that lapsed this year. A rise can never be explained by lapsing; a fall only by
+    the lapses the catalogue records, and not at all when the office wrote every cell of the row by hand."""
+    fmt, key = rep.fmt, row["key"]
+    fig = {c: rep.table2[(key, c)] for c in (ISSUED, REPEALED, VALID)}
+    col = {c: fmt.label("table2", c) for c in fig}
+    if rep.data and key in rep.data.opening:
+        before, before_text = rep.data.opening[key], f"{OPENING} {rep.data.opening[key]}"
+    elif prev is not None:
+        before = prev.table2[(key, VALID)].amount
+        before_text = f"{prev.year}年{col[VALID]} {before}"
+    else:
+        return None
+    expected = before + fig[ISSUED].amount - fig[REPEALED].amount
+    diff = fig[VALID].amount - expected
+    by_hand = all(f.source == BY_HAND for f in fig.values())
+    lapsed = 0 if by_hand else lapsed_in(documents(cat, KIND_OF_ROW[key]), rep.year)
+    if diff == 0 or -diff == lapsed:
+        return None
+    said = (f"{name}“{row['label']}”：{rep.year}年{col[VALID]} {fig[VALID].amount} + {col[REPEALED]} "
+            f"{fig[REPEALED].amount} = {fig[VALID].amount + fig[REPEALED].amount}，而{before_text} + {rep.year}年"
+            f"{col[ISSUED]} {fig[ISSUED].amount} = {before + fig[ISSUED].amount}")
+    if diff > 0:
+        message = (f"{said}：现行有效件数比推算的多出 {diff} 件。文件到期失效只会减少件数"
+                   + (f"（本年到期失效 {lapsed} 件）" if lapsed else "") + "，不能解释增加。")
+        hint = (f"核对人工改写的数字和公开目录中的成文日期、废止日期；上年漏报的文件，在年报数据中写明“{OPENING}”。")
+    else:
+        message = f"{said}：现行有效件数比推算的少 {-diff} 件"
+        if by_hand:
+            message += "（本行各格都是人工填写，不按公开目录计算到期失效的文件）。"
+        else:
+            message += f"，本年到期失效的只有 {lapsed} 件。" if lapsed else "，公开目录中本年没有到期失效的文件。"
+        hint = "核对是否有文件废止或失效后没有写“废止日期”“失效日期”，以及人工改写的数字。"
+    return Problem("report-valid-continuity", rep.data.rel, message, hint,
+                   rep.data.line(OPENING, row["label"]) or rep.data.line(name, row["label"]), None, severity)
 
 
 def proactive_counts(cat: Catalogue) -> dict[int, dict[str, int]]:
@@ -775,7 +848,7 @@ def draft(cat: Catalogue, year: int, reports: Reports) -> Report:
     if year in reports.by_year:
         return reports.by_year[year]
     rep = _report(year, None, ReportData(year, f"{REPORTS_DIR}/{year}.yml"), reports.register, cat,
-                  load_format(), [])
+                  load_format(), [], reports.data)
     rep.proactive = {y: n for y, n in proactive_counts(cat).items() if y <= year}
     return rep
 
@@ -811,13 +884,12 @@ def build(cat: Catalogue, data: dict[int, ReportData] | None = None,
     for year in sorted(set(inputs.data) | set(items)):
         if year in inputs.broken:         # its file's errors are reported; it is not missing
             continue
-        rep = _report(year, items.get(year), inputs.data.get(year), inputs.register, cat, fmt, problems)
+        rep = _report(year, items.get(year), inputs.data.get(year), inputs.register, cat, fmt, problems, inputs.data)
         if rep is not None:
             rep.proactive = {y: n for y, n in proactive.items() if y <= year}
             reports[year] = rep
     for year, rep in reports.items():
-        if year - 1 in reports:
-            problems += _cross_year(rep, reports[year - 1], cat)
+        problems += _cross_year(rep, reports.get(year - 1), cat)
     if items:
         years = sorted(items)
         for gap in sorted(set(range(years[0], years[-1])) - set(years)):
@@ -828,4 +900,5 @@ def build(cat: Catalogue, data: dict[int, ReportData] | None = None,
             problems.append(Problem("report-overdue", items[years[-1]].source,
                                     f"{cat.today.year - 1}年度报告尚未发布，发布期限为 {due}（条例第四十九条）。",
                                     "编写并发布年度报告。", None, None, WARNING))
-    return Reports(reports, {r.item.index_no: r for r in reports.values() if r.item}, problems, inputs.register)
+    return Reports(reports, {r.item.index_no: r for r in reports.values() if r.item}, problems, inputs.register,
+                   inputs.data)

@@ -34,7 +34,8 @@ COMPUTED_BLOCK = "art20_item1"      # table 二 block counted from the catalogue
 NUMBER, NOT_FILLED, NOT_APPLICABLE = "number", "not_filled", "not_applicable"
 NA_TEXT = "不适用"
 OVERRIDE_KEYS = ("数值", "理由")
-DATA_KEYS = ("报告年度", "发布期限")   # besides the table names 表二/表三/表四
+OPENING = "期初现行有效件数"          # 1月1日 in force, incl. documents not in the catalogue; carried to later years
+DATA_KEYS = ("报告年度", "发布期限", OPENING)   # besides the table names 表二/表三/表四
 CSV_HINT = ("在 WPS 或 Excel 中打开，选择“另存为”，文件类型选“CSV UTF-8（逗号分隔）(*.csv)”后保存；"
             "或用记事本“另存为”，编码选“UTF-8”。")
 
@@ -239,6 +240,7 @@ class ReportData:
     deadline: date | None = None                             # 发布期限
     table2: dict[tuple[str, str], Value] = field(default_factory=dict)
     overrides: dict[tuple[str, str], tuple[Value, str]] = field(default_factory=dict)   # value, 理由
+    opening: dict[str, int] = field(default_factory=dict)   # table 二 row key → 期初现行有效件数
     table3: dict[tuple[str, str], Value] | None = None
     table4: dict[str, Value] | None = None
 
@@ -288,6 +290,8 @@ def parse_data(cfg: ConfigFile, year: int, fmt: Format | None = None) -> tuple[R
         if reason:
             add(f"“{data['发布期限']}”无法识别：{reason}。", "写成 2026-01-31 的形式。", "发布期限")
         rd.deadline = when
+    if data.get(OPENING) is not None:
+        _opening(data[OPENING], rd, fmt, add)
     for name, table in fmt.table_by_name.items():
         section = data.get(name)
         if section is None:
@@ -299,6 +303,31 @@ def parse_data(cfg: ConfigFile, year: int, fmt: Format | None = None) -> tuple[R
     if any(p.severity == ERROR for p in problems):
         return None, problems
     return rd, problems
+
+
+def _opening(raw, rd: ReportData, fmt: Format, add) -> None:
+    """期初现行有效件数: row label → the number in force on 1 January of this year."""
+    block = next(b for b in fmt.t2_blocks if b["key"] == COMPUTED_BLOCK)
+    rows = {r["label"]: r for r in block["rows"]}
+    example = f"{OPENING}:”下一行“  {block['rows'][-1]['label']}: 37"
+    if not isinstance(raw, dict):
+        add(f"应按行写明1月1日现行有效的件数。", f"写成“{example}”。", OPENING)
+        return
+    for label, n in raw.items():
+        label = str(label)
+        renamed = fmt.legacy_row(label)
+        if renamed:
+            add(f"“{label}”是2019年试行格式的行名，{fmt.basis}格式中为“{renamed[1]['label']}”，按“{renamed[1]['label']}”读取。",
+                f"把“{label}”改为“{renamed[1]['label']}”。", OPENING, label, severity=WARNING, code="report-2019-format")
+            label = renamed[1]["label"]
+        if label not in rows:
+            add(f"“{label}”不是{block['caption']}的行。", "可用的行：" + "、".join(rows) + "。", OPENING, label)
+            continue
+        value = _cell(n, add, False, OPENING, label)
+        if value is not None and value.state != NUMBER:
+            add("应是一个件数。", f"写成“{example}”。", OPENING, label)
+        elif value is not None:
+            rd.opening[rows[label]["key"]] = value.amount
 
 
 def _cell(raw, add, decimal, *path) -> Value | None:
@@ -479,6 +508,9 @@ def dump_data(rd: ReportData, fmt: Format | None = None) -> str:
              f"报告年度: {rd.year}"]
     if rd.deadline:
         lines.append(f"发布期限: {rd.deadline.isoformat()}")
+    if rd.opening:
+        lines.append(f"{OPENING}:   # 1月1日现行有效的件数（含未录入公开目录的文件），以后各年自动接续")
+        lines += [f"  {r['label']}: {rd.opening[r['key']]}" for r in computed["rows"] if r["key"] in rd.opening]
     lines.append(f"{t2n}:")
     for block in fmt.t2_blocks:
         cols = fmt.value_columns(block)
