@@ -267,3 +267,92 @@ def test_opening_stock_is_shown_in_the_basis_and_the_json(reports_project):
     assert "含期初现行有效、未录入公开目录的文件 7 件" in html
     data = json.loads(next(a for a in out.assets if a.path.endswith("report-2025.json")).data)
     assert data["table2"][0]["rows"][1]["cells"]["currently_valid"]["not_in_catalogue"] == 7
+
+
+# --- 6. the spreadsheet round trip ---------------------------------------------------------------
+
+def workbook(project, year: int, path: Path) -> Path:
+    cat, reps = pipeline.annual_reports(project.root, TODAY)
+    path.write_bytes(report_xlsx.template(report.draft(cat, year, reps)))
+    return path
+
+
+def find(ws, text: str):
+    return next(c for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def import_(project, year: int, path: Path):
+    cat, _ = pipeline.annual_reports(project.root, TODAY)
+    return report_xlsx.import_workbook(cat, year, path, path.name)
+
+
+def test_round_trip_keeps_overrides_deadline_and_opening_stock(reports_project, tmp_path):
+    from gongkai import report_data
+    edit(data_file(reports_project, 2025), "报告年度: 2025\n表二:\n",
+         "报告年度: 2025\n发布期限: 2026-01-25\n期初现行有效件数:\n  行政规范性文件: 4\n"
+         "表二:\n  行政规范性文件:\n    本年制发件数: {数值: 2, 理由: 一件文件尚未录入公开目录}\n")
+    before, _ = report_data.parse_data_text(data_file(reports_project, 2025).read_text(), "x.yml", 2025)
+    path = workbook(reports_project, 2025, tmp_path / "2025.xlsx")
+    text, problems = import_(reports_project, 2025, path)
+    assert text is not None, [p.format() for p in problems]
+    after, _ = report_data.parse_data_text(text, "x.yml", 2025)
+    assert after.overrides == before.overrides == {
+        ("normative_documents", "issued_this_year"): (report_data.number(2), "一件文件尚未录入公开目录")}
+    assert after.deadline == before.deadline and after.opening == before.opening == {"normative_documents": 4}
+    assert after.table2 == before.table2 and after.table4 == before.table4
+
+
+def test_an_override_is_typed_into_the_sheet_with_its_reason(reports_project, tmp_path):
+    path = workbook(reports_project, 2025, tmp_path / "2025.xlsx")
+    wb = load_workbook(path)
+    ws = wb["表二"]
+    row = find(ws, "行政规范性文件").row
+    reason = find(ws, "改写理由（现行有效件数）")
+    ws.cell(row, 4, 7)
+    wb.save(path)
+    text, problems = import_(reports_project, 2025, path)
+    assert text is None
+    where = [p for p in problems if p.code == "xlsx-computed"]
+    assert where and where[0].file == "2025.xlsx" and where[0].line == row and where[0].field == f"表二!D{row}"
+    assert "改写理由（现行有效件数）" in where[0].hint
+    ws.cell(row, reason.column, "2019年以前制发的5件尚未录入公开目录")
+    wb.save(path)
+    text, problems = import_(reports_project, 2025, path)
+    assert text is not None and "现行有效件数: {数值: 7, 理由: \"2019年以前制发的5件尚未录入公开目录\"}" in text
+
+
+def test_deadline_and_opening_stock_are_filled_in_the_workbook(reports_project, tmp_path):
+    path = workbook(reports_project, 2025, tmp_path / "2025.xlsx")
+    wb = load_workbook(path)
+    ws = wb["补充信息"]
+    ws.cell(find(ws, "发布期限").row, 2, "2026-03-31")
+    ws.cell(find(ws, "期初现行有效件数·行政规范性文件").row, 2, 6)
+    wb.save(path)
+    text, problems = import_(reports_project, 2025, path)
+    assert text is not None, [p.format() for p in problems]
+    assert "发布期限: 2026-03-31" in text and "期初现行有效件数:" in text and "  行政规范性文件: 6" in text
+
+
+def test_import_errors_point_to_the_cells_the_clerk_sees(reports_project, tmp_path):
+    path = workbook(reports_project, 2024, tmp_path / "2024.xlsx")
+    wb = load_workbook(path)
+    ws = wb["表三"]
+    row = find(ws, "一、本年新收政府信息公开申请数量").row
+    ws.cell(row, 5, 2)          # 商业企业 1 → 2: the column no longer balances
+    ws.cell(row, 10, 5)
+    wb.save(path)
+    text, problems = import_(reports_project, 2024, path)
+    assert text is None
+    assert not [p for p in problems if p.file.endswith(".yml")], [p.format() for p in problems]
+    balance = [p for p in problems if p.code == "report-identity" and "“商业企业”列" in p.message]
+    assert balance and balance[0].file == "2024.xlsx" and balance[0].line == row and balance[0].field == f"表三!E{row}"
+    path = workbook(reports_project, 2025, tmp_path / "2025.xlsx")
+    wb = load_workbook(path)
+    ws = wb["补充信息"]
+    row = find(ws, "期初现行有效件数·行政规范性文件").row
+    ws.cell(row, 2, 1)          # the catalogue alone holds 2 documents in force on 2024-12-31
+    wb.save(path)
+    text, problems = import_(reports_project, 2025, path)
+    assert text is None
+    opening = [p for p in problems if p.code == "report-opening"]
+    assert opening and (opening[0].file, opening[0].line, opening[0].field) == ("2025.xlsx", row, f"补充信息!B{row}")

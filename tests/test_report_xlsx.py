@@ -57,7 +57,7 @@ def test_template_reads_back_to_the_same_numbers(reports_project, tmp_path):
 
 def test_template_layout_follows_the_format(reports_project, tmp_path):
     wb = load_workbook(workbook(reports_project, 2025, tmp_path / "t.xlsx"))
-    assert wb.sheetnames == ["填写说明", "表二", "表三", "表四"]
+    assert wb.sheetnames == ["填写说明", "表二", "表三", "表四", "补充信息"]
     t3 = wb["表三"]
     merged = {str(r) for r in t3.merged_cells.ranges}
     note = find(t3, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
