@@ -357,8 +357,9 @@ NO = r"(?<!尚)(?:未(?!经)|无(?!法|论)|没有)"
 
 
 def gap(k: int, *forbid: str, digits: bool = False) -> str:
-    """Up to k characters within one clause, none of them a digit (unless `digits`) or a `forbid` word."""
-    chars = r"[^。；;\n]" if digits else r"[^\d。；;\n]"
+    """Up to k characters within one clause: without `digits`, none of them a digit or a punctuation mark
+    (“不予公开1件（属于行政执法案卷），无法提供3件”: 3 is not the 执法案卷 figure); never a `forbid` word."""
+    chars = r"[^。；;\n]" if digits else r"[^\d。；;\n，,、（）()：:]"
     guard = "(?!" + "|".join(forbid) + ")" if forbid else ""
     return f"(?:{guard}{chars}){{0,{k}}}?"
 
@@ -509,7 +510,7 @@ def quoted_numbers(rep: Report) -> list[Problem]:
         taken: set[int] = set()
         for pattern, options in restatements(fmt):
             for m in pattern.finditer(text):
-                at = m.start("n") if "n" in pattern.groupindex else m.start()
+                at = m.start("n") if "n" in pattern.groupindex else m.end()     # a zero: where its anchor ends
                 if at in taken:
                     continue
                 taken.add(at)
