@@ -469,7 +469,8 @@ def restatements(fmt: Format) -> list[tuple[re.Pattern, list[Cells]]]:
         ("复议后起诉" + g(4) + NUM + UNIT, [Cells("table4", (), (after[-1],))]),
         ("(?:行政复议|申请复议)(?!后)" + g(8, "诉讼", "起诉") + NUM + UNIT, [Cells("table4", (), (review[-1],))]),
         ("(?:行政诉讼|提起诉讼)" + g(8, "复议") + NUM + UNIT, [Cells("table4", (), suits)]),
-        (NO + g(24, "诉讼", "起诉") + "行政复议", [Cells("table4", (), (review[-1],))]),
+        (NO + g(24, "诉讼", "起诉") + "行政复议(?:被)?(?:纠错|纠正)", [Cells("table4", (), (review[1],))]),
+        (NO + g(24, "诉讼", "起诉") + "行政复议(?!被|纠错|纠正|维持|后)", [Cells("table4", (), (review[-1],))]),
         (NO + r"[^\d。；;\n，,]{0,24}?行政诉讼", [Cells("table4", (), suits)]),
     ]
     # table 二
