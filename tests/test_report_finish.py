@@ -356,3 +356,23 @@ def test_import_errors_point_to_the_cells_the_clerk_sees(reports_project, tmp_pa
     assert text is None
     opening = [p for p in problems if p.code == "report-opening"]
     assert opening and (opening[0].file, opening[0].line, opening[0].field) == ("2025.xlsx", row, f"补充信息!B{row}")
+
+
+def test_a_negated_qualified_review_names_the_cell_it_restates(reports_project):
+    # 2024: one 行政复议, 结果维持; “no review was corrected” is true, “no review” is not
+    path = body(reports_project, REPORT_2024)
+    edit(path, "本年新收政府信息公开申请4件。", "本年新收政府信息公开申请4件，未发生因答复不规范引起的行政复议纠错。")
+    assert not [p for p in report_problems(reports_project) if p.code == "report-text-number"]
+    edit(path, "未发生因答复不规范引起的行政复议纠错。", "未发生因政府信息公开引起的行政复议。")
+    found = [p for p in report_problems(reports_project) if p.code == "report-text-number"]
+    assert len(found) == 1 and "表四“行政复议”组“总计”列（1）" in found[0].message
+
+
+def test_documents_added_to_the_catalogue_later_are_not_counted_twice(reports_project):
+    from conftest import good_item
+    edit(data_file(reports_project, 2024), "报告年度: 2024\n", "报告年度: 2024\n期初现行有效件数:\n  行政规范性文件: 12\n")
+    reports_project.item("gfxwj/2018/00005.md", good_item(
+        5, 2018, 栏目="规范性文件", 有效性="现行有效", 标题="示例县人民政府关于印发《示例县殡葬管理办法》的通知"))
+    _, reps = pipeline.annual_reports(reports_project.root, TODAY)
+    fig = reps.by_year[2024].table2[("normative_documents", "currently_valid")]
+    assert (fig.amount, fig.opening) == (14, 11)
