@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,35 +11,15 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import ROOT, TODAY
-from gongkai import pipeline, report, report_xlsx
+from gongkai import pipeline, report
 from gongkai.__main__ import main
 from gongkai.problems import ERROR, WARNING, InputError, Problem
 
-FIXTURE = Path(__file__).parent / "fixtures" / "report"
+from test_report import data_file, edit, report_problems, reports_project  # noqa: F401 - a fixture
+from test_report_xlsx import find, import_, workbook
+
 REPORT_2025 = "ndbg/2026/00001.md"
 REPORT_2024 = "ndbg/2025/00001.md"
-
-
-@pytest.fixture
-def reports_project(project):
-    shutil.copytree(FIXTURE / "items", project.root / "catalogue" / "items", dirs_exist_ok=True)
-    shutil.copytree(FIXTURE / "reports", project.root / "catalogue" / "reports")
-    return project
-
-
-def report_problems(project, prefix=("report-", "register-")):
-    _, problems = project.check()
-    return [p for p in problems if p.code.startswith(prefix)]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new))
-
-
-def data_file(project, year: int) -> Path:
-    return project.root / "catalogue" / "reports" / f"{year}.yml"
 
 
 def body(project, rel: str) -> Path:
@@ -270,21 +249,6 @@ def test_opening_stock_is_shown_in_the_basis_and_the_json(reports_project):
 
 
 # --- 6. the spreadsheet round trip ---------------------------------------------------------------
-
-def workbook(project, year: int, path: Path) -> Path:
-    cat, reps = pipeline.annual_reports(project.root, TODAY)
-    path.write_bytes(report_xlsx.template(report.draft(cat, year, reps)))
-    return path
-
-
-def find(ws, text: str):
-    return next(c for row in ws.iter_rows() for c in row if c.value == text)
-
-
-def import_(project, year: int, path: Path):
-    cat, _ = pipeline.annual_reports(project.root, TODAY)
-    return report_xlsx.import_workbook(cat, year, path, path.name)
-
 
 def test_round_trip_keeps_overrides_deadline_and_opening_stock(reports_project, tmp_path):
     from gongkai import report_data

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CODE, front, new_project
+from conftest import CODE, new_project
 
 TRIALS = Path(__file__).parent / "fixtures" / "report_trial"
 NAMES = sorted(p.name for p in TRIALS.iterdir() if (p / "trial.yml").is_file())
