@@ -340,3 +340,15 @@ def test_documents_added_to_the_catalogue_later_are_not_counted_twice(reports_pr
     _, reps = pipeline.annual_reports(reports_project.root, TODAY)
     fig = reps.by_year[2024].table2[("normative_documents", "currently_valid")]
     assert (fig.amount, fig.opening) == (14, 11)
+
+
+@pytest.mark.parametrize("title,overdue", [("示例县人民政府2024年政府信息公开工作年度报告", False),
+                                           ("示例县人民政府办公室2024年政府信息公开工作年度报告", True)])
+def test_overdue_uses_the_offices_own_deadline(reports_project, title, overdue):
+    from datetime import date
+    (reports_project.root / "catalogue/items" / REPORT_2025).unlink()
+    data_file(reports_project, 2025).unlink()
+    (reports_project.root / "catalogue/reports/依申请登记.csv").unlink()
+    edit(body(reports_project, REPORT_2024), "标题: 示例县人民政府办公室2024年政府信息公开工作年度报告", f"标题: {title}")
+    _, problems = pipeline.check(reports_project.root, date(2026, 2, 15))
+    assert bool([p for p in problems if p.code == "report-overdue"]) == overdue

@@ -6,7 +6,8 @@
   * table 三: counted from the 依申请 register, or taken from the report data;
   * table 四: from the report data.
 Then the format's identities (blocking), cross-year continuity, and checks of
-the narrative (sections, numbers quoted in 一, 内容雷同, 信息处理费, dates).
+the narrative (sections, every figure restated from a table, 内容雷同, 信息处理费,
+the Art. 49 deadline).
 Every label comes from the format (report_data.load_format).
 """
 from __future__ import annotations
@@ -897,7 +898,8 @@ def build(cat: Catalogue, data: dict[int, ReportData] | None = None,
         for gap in sorted(set(range(years[0], years[-1])) - set(years)):
             problems.append(Problem("report-gap", items[years[-1]].source, f"年报栏目中缺少{gap}年度报告。",
                                     "把历年年度报告都放在年报栏目中，便于查阅。", None, None, WARNING))
-        due = date(cat.today.year, *DEADLINE)
+        last = deadline(items[years[-1]], years[-1])       # the office's next report is due on the same day
+        due = date(cat.today.year, last.month, last.day)
         if years[-1] < cat.today.year - 1 and cat.today > due:
             problems.append(Problem("report-overdue", items[years[-1]].source,
                                     f"{cat.today.year - 1}年度报告尚未发布，发布期限为 {due}（条例第四十九条）。",
