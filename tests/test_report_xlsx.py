@@ -113,6 +113,7 @@ def test_import_refuses_changed_computed_cells(reports_project, tmp_path):
     assert computed and "由公开目录计算为 2，表格中填的是 7" in computed[0].message and "理由" in computed[0].hint
     register = [p for p in problems if p.code == "xlsx-register"]
     assert register and "“（一）予以公开”行“自然人”列 2（登记表 1）" in register[0].message
+    assert register[0].field == f"表三!D{find(wb['表三'], '（一）予以公开').row}"
 
 
 def test_import_rejects_2019_labels_and_bad_cells(reports_project, tmp_path):

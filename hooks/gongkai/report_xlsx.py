@@ -432,11 +432,15 @@ def merge(imported: ReportData, rep: report.Report, existing: ReportData | None,
         bad = [(fmt.label("table3", r), fmt.label("table3", c), v.amount, rep.table3[(r, c)].amount)
                for (r, c), v in imported.table3.items() if v.amount != rep.table3[(r, c)].amount]
         if bad:
+            t3n = fmt.table_name["table3"]
+            sheet, line, cells = where.get(f"{t3n}.{bad[0][0]}", (t3n, None, []))
+            letter = next((x for x, header in cells if header == bad[0][1]), "")
             problems.append(Problem(
                 "xlsx-register", imported.rel,
-                f"{fmt.table_name['table3']}由依申请登记表计算，表格中有{len(bad)}格与登记表不一致：" + "；".join(
+                f"{t3n}由依申请登记表计算，表格中有{len(bad)}格与登记表不一致：" + "；".join(
                     f"“{r}”行“{c}”列 {a}（登记表 {b}）" for r, c, a, b in bad[:5]) + ("……" if len(bad) > 5 else "") + "。",
-                f"改正 {rep.register_rel} 中的登记，不要在表格中改表三。", None, fmt.table_name["table3"]))
+                f"改正 {rep.register_rel} 中的登记，不要在表格中改表三。", line,
+                f"{sheet}!{letter}{line}" if letter else t3n))
     else:
         out.table3 = imported.table3
     out.table4 = imported.table4
