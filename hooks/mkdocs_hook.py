@@ -22,7 +22,7 @@ from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from gongkai import cache, inspection_report, linkcheck, pipeline, render, write  # noqa: E402
-from gongkai.problems import ERROR, InputError, report  # noqa: E402
+from gongkai.problems import ERROR, InputError  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
 SHELL_DIR = "_gkshell"
@@ -55,8 +55,8 @@ def on_config(config):
         result = pipeline.build(root, base_url=config.site_url or "", report_dir=root / REPORT_DIR,
                                 intranet=os.environ.get("GONGKAI_INTRANET") == "1")
     except InputError as exc:
-        for line in report(exc.problems).splitlines():
-            log.error(line)
+        for problem in sorted(exc.problems, key=lambda p: p.severity != ERROR):
+            (log.error if problem.severity == ERROR else log.warning)(problem.format())
         raise Abort(f"公开目录有 {sum(p.severity == ERROR for p in exc.problems)} 个错误，未生成网站。"
                     f"自查报告：{REPORT_DIR}/index.html")
     for problem in result.problems:

@@ -201,8 +201,9 @@ def test_fee_may_be_decimal_and_zero_blank_not_applicable_stay_distinct(reports_
 
 
 def test_2019_trial_format_is_rejected_with_an_explanation(reports_project):
-    edit(data_file(reports_project, 2025), "表二:\n", "表二:\n  规范性文件: 3\n")
+    edit(data_file(reports_project, 2025), "表二:\n", "表二:\n  政府集中采购: 3\n")   # 第二十条第（九）项, gone in 2021
     problems = [p for p in report_problems(reports_project) if p.code == "report-2019-format"]
+    assert problems[0].severity == "error"
     assert problems and "2019" in problems[0].message and "国办公开办函〔2021〕30号" in problems[0].hint
     other = label("table3", "other_other")
     edit(data_file(reports_project, 2024), t3_line(other, [0] * 7), t3_line("（六）其他处理", [0] * 7))

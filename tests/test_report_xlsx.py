@@ -57,7 +57,7 @@ def test_template_reads_back_to_the_same_numbers(reports_project, tmp_path):
 
 def test_template_layout_follows_the_format(reports_project, tmp_path):
     wb = load_workbook(workbook(reports_project, 2025, tmp_path / "t.xlsx"))
-    assert wb.sheetnames == ["填写说明", "表二", "表三", "表四"]
+    assert wb.sheetnames == ["填写说明", "表二", "表三", "表四", "补充信息"]
     t3 = wb["表三"]
     merged = {str(r) for r in t3.merged_cells.ranges}
     note = find(t3, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
@@ -113,6 +113,7 @@ def test_import_refuses_changed_computed_cells(reports_project, tmp_path):
     assert computed and "由公开目录计算为 2，表格中填的是 7" in computed[0].message and "理由" in computed[0].hint
     register = [p for p in problems if p.code == "xlsx-register"]
     assert register and "“（一）予以公开”行“自然人”列 2（登记表 1）" in register[0].message
+    assert register[0].field == f"表三!D{find(wb['表三'], '（一）予以公开').row}"
 
 
 def test_import_rejects_2019_labels_and_bad_cells(reports_project, tmp_path):

@@ -34,7 +34,8 @@ COMPUTED_BLOCK = "art20_item1"      # table 二 block counted from the catalogue
 NUMBER, NOT_FILLED, NOT_APPLICABLE = "number", "not_filled", "not_applicable"
 NA_TEXT = "不适用"
 OVERRIDE_KEYS = ("数值", "理由")
-DATA_KEYS = ("报告年度", "发布期限")   # besides the table names 表二/表三/表四
+OPENING = "期初现行有效件数"          # 1月1日 in force, incl. documents not in the catalogue; carried to later years
+DATA_KEYS = ("报告年度", "发布期限", OPENING)   # besides the table names 表二/表三/表四
 CSV_HINT = ("在 WPS 或 Excel 中打开，选择“另存为”，文件类型选“CSV UTF-8（逗号分隔）(*.csv)”后保存；"
             "或用记事本“另存为”，编码选“UTF-8”。")
 
@@ -144,6 +145,12 @@ class Format:
             return next(x["label"] for x in [*self.t4_columns, *self.t4["column_groups"]] if x["key"] == key)
         raise KeyError(table)
 
+    def legacy_row(self, label: str) -> tuple[dict, dict] | None:
+        """The 2021 table 二 row that replaced a 2019 row label (“规范性文件” → “行政规范性文件”), if any."""
+        if label not in self.legacy_t2:
+            return None
+        return next(((b, r) for b in self.t2_blocks for r in b["rows"] if r["label"].endswith(label)), None)
+
     def t4_label(self, key: str) -> str:
         """A table 四 column with its group, e.g. “复议后起诉·结果维持”."""
         col = next(c for c in self.t4_columns if c["key"] == key)
@@ -233,6 +240,7 @@ class ReportData:
     deadline: date | None = None                             # 发布期限
     table2: dict[tuple[str, str], Value] = field(default_factory=dict)
     overrides: dict[tuple[str, str], tuple[Value, str]] = field(default_factory=dict)   # value, 理由
+    opening: dict[str, int] = field(default_factory=dict)   # table 二 row key → 期初现行有效件数
     table3: dict[tuple[str, str], Value] | None = None
     table4: dict[str, Value] | None = None
 
@@ -282,6 +290,8 @@ def parse_data(cfg: ConfigFile, year: int, fmt: Format | None = None) -> tuple[R
         if reason:
             add(f"“{data['发布期限']}”无法识别：{reason}。", "写成 2026-01-31 的形式。", "发布期限")
         rd.deadline = when
+    if data.get(OPENING) is not None:
+        _opening(data[OPENING], rd, fmt, add)
     for name, table in fmt.table_by_name.items():
         section = data.get(name)
         if section is None:
@@ -295,6 +305,31 @@ def parse_data(cfg: ConfigFile, year: int, fmt: Format | None = None) -> tuple[R
     return rd, problems
 
 
+def _opening(raw, rd: ReportData, fmt: Format, add) -> None:
+    """期初现行有效件数: row label → the number in force on 1 January of this year."""
+    block = next(b for b in fmt.t2_blocks if b["key"] == COMPUTED_BLOCK)
+    rows = {r["label"]: r for r in block["rows"]}
+    example = f"{OPENING}:”下一行“  {block['rows'][-1]['label']}: 37"
+    if not isinstance(raw, dict):
+        add(f"应按行写明1月1日现行有效的件数。", f"写成“{example}”。", OPENING)
+        return
+    for label, n in raw.items():
+        label = str(label)
+        renamed = fmt.legacy_row(label)
+        if renamed:
+            add(f"“{label}”是2019年试行格式的行名，{fmt.basis}格式中为“{renamed[1]['label']}”，按“{renamed[1]['label']}”读取。",
+                f"把“{label}”改为“{renamed[1]['label']}”。", OPENING, label, severity=WARNING, code="report-2019-format")
+            label = renamed[1]["label"]
+        if label not in rows:
+            add(f"“{label}”不是{block['caption']}的行。", "可用的行：" + "、".join(rows) + "。", OPENING, label)
+            continue
+        value = _cell(n, add, False, OPENING, label)
+        if value is not None and value.state != NUMBER:
+            add("应是一个件数。", f"写成“{example}”。", OPENING, label)
+        elif value is not None:
+            rd.opening[rows[label]["key"]] = value.amount
+
+
 def _cell(raw, add, decimal, *path) -> Value | None:
     value, reason = parse_value(raw, decimal)
     if reason:
@@ -306,7 +341,13 @@ def _table2(section: dict, name: str, rd: ReportData, fmt: Format, add) -> None:
     rows = {r["label"]: (b, r) for b in fmt.t2_blocks for r in b["rows"]}
     for label, raw in section.items():
         label = str(label)
-        if label in fmt.legacy_t2:
+        renamed = fmt.legacy_row(label)
+        if renamed:
+            add(f"“{label}”是2019年试行格式（{fmt.raw['format']['supersedes']['basis']}）的行名，"
+                f"{fmt.basis}格式中为“{renamed[1]['label']}”，按“{renamed[1]['label']}”读取。",
+                f"把“{label}”改为“{renamed[1]['label']}”。", name, label, severity=WARNING, code="report-2019-format")
+            label = renamed[1]["label"]
+        elif label in fmt.legacy_t2:
             add(*legacy_message(label, fmt), name, label, code="report-2019-format")
             continue
         if label not in rows:
@@ -467,6 +508,9 @@ def dump_data(rd: ReportData, fmt: Format | None = None) -> str:
              f"报告年度: {rd.year}"]
     if rd.deadline:
         lines.append(f"发布期限: {rd.deadline.isoformat()}")
+    if rd.opening:
+        lines.append(f"{OPENING}:   # 1月1日现行有效的件数（含未录入公开目录的文件），以后各年自动接续")
+        lines += [f"  {r['label']}: {rd.opening[r['key']]}" for r in computed["rows"] if r["key"] in rd.opening]
     lines.append(f"{t2n}:")
     for block in fmt.t2_blocks:
         cols = fmt.value_columns(block)
@@ -687,6 +731,7 @@ class ReportInputs:
     data: dict[int, ReportData]
     register: Register | None
     problems: list[Problem]
+    broken: set[int] = field(default_factory=set)       # years whose data file exists but has errors
 
 
 def load_reports(root: Path, channels: list[str], today: date) -> ReportInputs:
@@ -711,6 +756,8 @@ def load_reports(root: Path, channels: list[str], today: date) -> ReportInputs:
                 out.problems += found
                 if rd is not None:
                     out.data[rd.year] = rd
+            if int(path.name[:4]) not in out.data:
+                out.broken.add(int(path.name[:4]))
         elif path.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx", ".xls"):
             m = re.search(r"\d{4}", path.name)
             out.problems.append(Problem(

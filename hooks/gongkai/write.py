@@ -116,7 +116,7 @@ def write_bytes(path: Path | str, data: bytes) -> bool:
                 if f.read() == data:
                     return False
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "wb") as f:
         f.write(data)
     return True
