@@ -160,8 +160,8 @@ def collection(cat: Catalogue, col, next_no: str) -> dict:
 
 def next_index_no(cat: Catalogue, root: Path) -> str:
     site = dataclasses.asdict(cat.site)
-    used = {i.index_no for i in cat.items + cat.scheduled} | set(cat.site.retired_index_nos)
-    used |= {n for i in cat.items + cat.scheduled for n in i.former_index_nos}
+    used = {i.index_no for i in cat.every_item()} | set(cat.site.retired_index_nos)
+    used |= {n for i in cat.every_item() for n in i.former_index_nos}
     used |= newitem.git_history_numbers(root, newitem.finder(site))
     return newitem.next_index_no(site, used, cat.today)[0]
 
