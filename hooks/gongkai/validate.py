@@ -101,7 +101,7 @@ def check_doc_no(value: str) -> tuple[str, str] | None:
 
 
 # 公开属性 as printed on a 公文 (“此件公开发布”“（此件依申请公开）”“此件不予公开”) or on a 发文稿纸.
-DISCLOSURE_MARK = re.compile(r"此件\s*(公开发布|主动公开|依申请公开|不予公开)|公开属性\s*[：:]\s*(主动公开|依申请公开|不予公开)")
+DISCLOSURE_MARK = re.compile(r"此件\s*(公开发布|主动公开|依申请公开|不予公开)|公开属性\s*[：:|]\s*(主动公开|依申请公开|不予公开)")
 MARK_MODES = {"公开发布": "主动公开", "主动公开": "主动公开", "依申请公开": "依申请公开", "不予公开": "不予公开"}
 
 

@@ -131,7 +131,7 @@ def read_layout(data: bytes, publishers: list[str], rel: str, marks=settings.SEC
     out = Layout()
     out.headings = {text_of(p.text): level for p in doc.paragraphs if (level := _heading_level(p))}
     texts = [t for t, _ in paras]
-    cells = [text_of(c.text) for t in doc.tables for row in t.rows for c in row.cells]
+    cells = ["：".join(text_of(c.text) for c in row.cells) for t in doc.tables for row in t.rows]
     for t in texts + cells:
         m = validate.DISCLOSURE_MARK.search(t)
         if m:
