@@ -13,6 +13,8 @@
   import-docx FILE.docx --栏目 …   turn a Word document into an item (images become attachments)
   review BASE HEAD   Markdown summary of catalogue changes and inspection findings between two revisions
   decap config|vendor   print the Decap CMS configuration / fetch Decap's files from the npm registry
+  sign --环节 … --file …       add a 审核记录 stage for the current git user
+  takedown --索引号 … --原因 …  withdraw (撤回) an item: its page becomes a notice
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ TOOLS = {"new": "newitem", "import-docx": "wordimport", "review": "review", "dec
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("sign", "takedown"):
+        return importlib.import_module(".records", __package__).command(argv, pipeline.today())
     if argv and argv[0] in TOOLS:
         return importlib.import_module(f".{TOOLS[argv[0]]}", __package__).command(argv[1:], pipeline.today())
     parser = argparse.ArgumentParser(prog="python -m gongkai", description="gongkai 政府信息公开网站生成器")
