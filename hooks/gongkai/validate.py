@@ -113,6 +113,11 @@ def disclosure_marks(text: str) -> list[tuple[int, str]]:
             for m in DISCLOSURE_MARK.finditer(text)]
 
 
+def normal_text(text: str) -> str:
+    """Only the letters and digits of a text: two copies of one document compare equal however laid out."""
+    return re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+
+
 def credit_code_ok(code: str) -> bool:
     if len(code) != 18 or any(c not in CREDIT_CHARS for c in code):
         return False

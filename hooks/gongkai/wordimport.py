@@ -421,19 +421,15 @@ def secret_marks(root: Path) -> list[str]:
     return [str(m) for m in marks] if isinstance(marks, list) else list(settings.SECRET_MARKS)
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
-
-
 def duplicates(ctx: newitem.Context, rel: str, layout: Layout, body: str) -> None:
     """Refuse a document already in the catalogue: the same 文号, or the same text."""
-    text = _normal(body)
+    text = validate.normal_text(body)
     found = []
     for src in ctx.sources:
         where = f"{src.rel}（索引号 {src.meta.get('索引号', '')}《{src.meta.get('标题', '')}》）"
         if layout.doc_no and str(src.meta.get("文号") or "").strip() == layout.doc_no:
             found.append(f"文号 {layout.doc_no} 已在 {where} 中使用")
-        elif len(text) >= MIN_TEXT and _normal(src.body) == text:
+        elif len(text) >= MIN_TEXT and validate.normal_text(src.body) == text:
             found.append(f"正文与 {where} 相同")
     if found:
         raise InputError([Problem("docx-duplicate", rel, "这个文件已经在公开目录中：" + "；".join(found) + "。",
