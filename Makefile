@@ -47,9 +47,10 @@ kiosk: site
 
 ## Validate and self-inspect the catalogue (fast, no rendering), write build/inspection/;
 ## exits non-zero on errors. Another project: make check ROOT=tests/fixtures/inspection
+## make check FIX=1 first gives items saved through the form (索引号 left blank) the next free 索引号.
 ROOT ?= .
 check: $(STAMP)
-	$(BIN)/python -m gongkai check --root $(ROOT)
+	$(BIN)/python -m gongkai check --root $(ROOT) $(if $(FIX),--fix)
 
 ## Preview at http://127.0.0.1:8000/ while editing.
 serve: $(STAMP)

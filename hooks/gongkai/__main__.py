@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="build/kiosk", help="kiosk：查询机文件夹（默认 build/kiosk）")
     parser.add_argument("--idle", type=int, default=kiosk.DEFAULT_IDLE, help="kiosk：无人操作多少秒后返回首页")
     parser.add_argument("--date", help="kiosk：“数据截至”日期 YYYY-MM-DD（默认为网站生成日期）")
+    parser.add_argument("--fix", action="store_true", help="check：先给没有索引号的信息（表单新建的）分配索引号")
     args = parser.parse_args(argv)
     if args.command == "kiosk":
         return kiosk.command(Path(args.site), Path(args.out), args.idle, args.date)
@@ -67,6 +68,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     root = Path(args.root)
+    if args.fix:
+        from . import records
+        from .problems import InputError
+        try:
+            for rel, index_no in records.assign_index_numbers(root):
+                print(f"已分配索引号：{rel} → {index_no}")
+        except InputError as exc:
+            print(report(exc.problems))
+            return 1
     done = pipeline.inspect(root)
     findings = done.inspection.findings
     out_dir = Path(args.report) if args.report else root / "build" / "inspection"

@@ -162,6 +162,32 @@ def takedown(root: Path, index_no: str, reason: str, who: str, note: str, today:
     return path
 
 
+def assign_index_numbers(root: Path) -> list[tuple[str, str]]:
+    """Give every item without a 索引号 (a new entry saved through the form) the next free number of its
+    发布日期's year; returns (file, 索引号). Numbers used anywhere (items, 曾用索引号, git history, 已停用) are
+    never given again, and the files are validated after the edit."""
+    ctx = newitem.load_context(root)
+    used = newitem.used_numbers(ctx)
+    done = []
+    for src in ctx.sources:
+        if str(src.meta.get("索引号") or "").strip():
+            continue
+        published, _ = validate.parse_date(src.meta.get("发布日期") or "")
+        index_no, _ = newitem.next_index_no(ctx.site, used, published or beijing_today())
+        used.add(index_no)
+        text = src.path.read_text(encoding="utf-8")
+        lines, end = _front(text, src.rel)
+        at = next((i for i in range(1, end) if re.match(r"^索引号\s*:", lines[i])), None)
+        line = f"索引号: {newitem.yaml_value(index_no)}"
+        if at is None:
+            lines.insert(1, line)
+        else:
+            lines[at] = line
+        src.path.write_text("\n".join(lines), encoding="utf-8")
+        done.append((src.rel, index_no))
+    return done
+
+
 def command(argv: list[str], today: date) -> int:
     parser = argparse.ArgumentParser(prog="python -m gongkai records", description="审核签字（sign）和紧急撤回（takedown）")
     parser.add_argument("action", choices=["sign", "takedown"])

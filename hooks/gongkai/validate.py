@@ -164,6 +164,10 @@ def slug_of(index_no: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", index_no)
 
 
+def _filled(value) -> bool:
+    return value not in (None, "", [], {}) and not (isinstance(value, str) and not value.strip())
+
+
 def _type_name(value) -> str:
     return {dict: "一组“字段: 值”", list: "列表", bool: "是/否", int: "数字", float: "数字"}.get(
         type(value), "文字")
@@ -505,7 +509,10 @@ class _ItemChecker:
         for f in schema.FIELDS:
             value = src.meta.get(f.key)
             if value is None or value == "" or value == []:
-                if f.required:
+                if f.required and f.name == "index_no":
+                    add("missing-field", f.key, "还没有索引号（表单新建的信息由系统分配）。",
+                        "运行 make check FIX=1：按本站格式分配下一个未用过的索引号并写入本文件。", line=2)
+                elif f.required:
                     add("missing-field", f.key, f"缺少必填字段（{f.doc}）。",
                         f"增加一行“{f.key}: {f.example or '……'}”。", line=2)
                 rec[f.name] = f.default if f.kind not in ("list", "attachments", "relations", "revisions",
@@ -588,6 +595,8 @@ class _ItemChecker:
     def entries(value, add, key: str, main: str, allowed: dict, example: str):
         """(position, mapping) of a list field whose entries are mappings; a bare string stands for `main`."""
         for i, entry in enumerate(value if isinstance(value, list) else [value], 1):
+            if entry is None or (isinstance(entry, dict) and not any(_filled(v) for v in entry.values())):
+                continue                            # an empty row a form left behind: nothing was written
             if isinstance(entry, str):
                 entry = {main: entry}
             if not isinstance(entry, dict) or not isinstance(entry.get(main), str):
@@ -652,6 +661,8 @@ class _ItemChecker:
             return []
         out = []
         for i, entry in enumerate(value, 1):
+            if isinstance(entry, dict) and not any(_filled(v) for v in entry.values()):
+                continue                            # an empty row a form left behind
             if not isinstance(entry, dict):
                 add("wrong-type", "审核记录", f"第{i}项应写环节、审核人、职务、日期、意见和说明。", example)
                 continue
@@ -691,6 +702,8 @@ class _ItemChecker:
 
     def withdrawal(self, value, add):
         example = "写成“撤回: {日期: 2026-12-04, 原因: 内容有误, 决定人: 李四}”。"
+        if isinstance(value, dict) and not any(_filled(v) for v in value.values()):
+            return None                             # the form's empty 撤回 group: not withdrawn
         if not isinstance(value, dict):
             add("wrong-type", "撤回", f"应写日期、原因和决定人，现在写成了{_type_name(value)}。", example)
             return None
