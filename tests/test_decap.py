@@ -45,11 +45,11 @@ def test_every_schema_field_appears_with_its_widget(site):
     assert [c["name"] for c in conf["collections"]] == [c.slug for c in leaves] + [decap.PICKER]
     picker = conf["collections"].pop()
     assert picker["hide"] is True and picker["create"] is False and picker["folder"] == "catalogue/items"
-    assert picker["path"].count("/") == 2 and [f["name"] for f in picker["fields"]] == ["标题", "索引号", "文号"]
+    assert picker["path"].count("/") == 3 and [f["name"] for f in picker["fields"]] == ["标题", "索引号", "文号"]
     publishers = [p.name for p in cat.site.publishers]
     for col, coll in zip(leaves, conf["collections"]):
         assert coll["folder"] == f"catalogue/items/{col.slug}" and coll["label"] == col.name
-        assert coll["media_folder"] == coll["public_folder"] == "{{filename}}" and coll["path"] == "{{year}}/{{slug}}"
+        assert coll["media_folder"] == coll["public_folder"] == "" and coll["path"] == "{{year}}/{{slug}}/index"
         fields = {f["name"]: f for f in coll["fields"]}
         assert list(fields) == [f.key for f in schema.FIELDS] + ["body"]
         for f in schema.FIELDS:

@@ -129,15 +129,15 @@ def widget(f: schema.Field, cat: Catalogue, col) -> dict:
         w.update(widget="list", hint=f.doc + " 在“关联的信息”中输入标题或文号中的字词，从列表中选择。", fields=[
             {"label": "关联的信息", "name": "索引号", "widget": "relation", "collection": PICKER, "required": True,
              "value_field": "索引号", "search_fields": ["标题", "文号", "索引号"], "display_fields": ["标题", "文号"]},
-            {"label": "关系", "name": "关系", "widget": "select", "options": list(schema.RELATIONS), "default": "相关"}])
+            {"label": "关系", "name": "关系", "widget": "select", "options": list(schema.RELATIONS), "required": False,
+             "hint": "不选时为“相关”。"}])
     elif f.kind == "reviews":
         w.update(widget="list", fields=[
             {"label": "环节", "name": "环节", "widget": "select", "options": list(schema.REVIEW_STAGES), "required": True},
             {"label": "审核人", "name": "审核人", "widget": "string", "required": True},
             {"label": "职务", "name": "职务", "widget": "string", "required": False},
-            {"label": "日期", "name": "日期", "required": True, **DATE, "default": "{{now}}"},
-            {"label": "意见", "name": "意见", "widget": "select", "options": list(schema.REVIEW_OPINIONS),
-             "default": "通过", "required": True},
+            {"label": "日期", "name": "日期", "required": True, **DATE},
+            {"label": "意见", "name": "意见", "widget": "select", "options": list(schema.REVIEW_OPINIONS), "required": True},
             {"label": "说明", "name": "说明", "widget": "text", "required": False},
             {"label": "放行", "name": "放行", "widget": "list", "required": False,
              "hint": "仅保密审查：确属误报的密级或内部标志，并在说明中写明理由。"}])
@@ -177,8 +177,10 @@ def collection(cat: Catalogue, col) -> dict:
     return {
         "name": col.slug, "label": col.name, "label_singular": col.name, "description": col.description,
         "folder": f"{newitem.ITEMS}/{col.slug}", "create": True, "extension": "md", "format": "yaml-frontmatter",
-        "path": "{{year}}/{{slug}}", "slug": "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}",
-        "media_folder": "{{filename}}", "public_folder": "{{filename}}",   # the item's own attachment folder
+        # a new entry is a folder of its own (…/2026/20261204-093000/index.md) holding its attachments: the
+        # attachment's path is known before the entry is first saved, so the saved path and the file agree
+        "path": "{{year}}/{{slug}}/index", "slug": "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}",
+        "media_folder": "", "public_folder": "",
         "identifier_field": "标题", "sortable_fields": ["发布日期", "标题"],
         "fields": [widget(f, cat, col) for f in schema.FIELDS]
         + [{"label": "正文", "name": "body", "widget": "markdown", "required": False}],
@@ -186,9 +188,10 @@ def collection(cat: Catalogue, col) -> dict:
 
 
 def picker(cat: Catalogue) -> dict:
-    """Every item (items/<栏目>/<年>/<文件>) as a hidden, read-only collection for the 关联 picker."""
+    """Every item (items/<栏目>/<年>/<文件>, or …/<文件夹>/index.md from the form) as a hidden, read-only
+    collection for the 关联 picker; the path only sets how deep Decap looks."""
     text = {"widget": "string", "required": False}
-    return {"name": PICKER, "label": "全部信息", "folder": newitem.ITEMS, "path": "{{栏目}}/{{year}}/{{slug}}",
+    return {"name": PICKER, "label": "全部信息", "folder": newitem.ITEMS, "path": "{{栏目}}/{{year}}/{{month}}/{{slug}}",
             "create": False, "delete": False, "hide": True, "extension": "md", "format": "yaml-frontmatter",
             "identifier_field": "标题", "fields": [{"label": k, "name": k, **text} for k in ("标题", "索引号", "文号")]}
 

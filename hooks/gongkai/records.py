@@ -1,7 +1,7 @@
 """make sign and make takedown: records added to one item's front matter by the person responsible.
 
   sign      a stage of the 审核记录 (初审, 复审, 终审, 保密审查) for the current git user
-            (git config user.name), dated today in Beijing time; refused when an earlier stage
+            (git config user.name), dated today in Beijing time (pipeline.today); refused when an earlier stage
             (catalogue/inspection.yml 审核记录.环节) has not passed since the last 退回
   takedown  撤回 {日期, 原因, 决定人} on the item with a given 索引号: the public page becomes a notice
             at the same address, and the item leaves lists, search, feeds and open data
@@ -12,23 +12,13 @@ written) and then validates the project again, restoring the file when the edit 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 
-from . import load, newitem, schema, settings, validate
+from . import load, newitem, pipeline, schema, settings, validate
 from .problems import InputError, Problem, errors, report
-
-BEIJING = timezone(timedelta(hours=8), "北京时间")
-
-
-def beijing_today() -> date:
-    """Today in Beijing time (GONGKAI_TODAY=YYYY-MM-DD fixes it, as for builds)."""
-    fixed = os.environ.get("GONGKAI_TODAY")
-    return date.fromisoformat(fixed) if fixed else datetime.now(BEIJING).date()
-
 
 def git_user(root: Path) -> str:
     try:
@@ -173,7 +163,7 @@ def assign_index_numbers(root: Path) -> list[tuple[str, str]]:
         if str(src.meta.get("索引号") or "").strip():
             continue
         published, _ = validate.parse_date(src.meta.get("发布日期") or "")
-        index_no, _ = newitem.next_index_no(ctx.site, used, published or beijing_today())
+        index_no, _ = newitem.next_index_no(ctx.site, used, published or pipeline.today())
         used.add(index_no)
         text = src.path.read_text(encoding="utf-8")
         lines, end = _front(text, src.rel)
@@ -202,7 +192,7 @@ def command(argv: list[str], today: date) -> int:
     parser.add_argument("--决定人", default="", help="takedown：作出撤回决定的负责人（默认 git 用户名）")
     args = vars(parser.parse_args(argv))
     root = Path(args["root"]).resolve()
-    today = beijing_today()
+    today = pipeline.today()                    # Beijing time
     try:
         if args["action"] == "sign":
             path = Path(args["file"])

@@ -595,7 +595,8 @@ class _ItemChecker:
     def entries(value, add, key: str, main: str, allowed: dict, example: str):
         """(position, mapping) of a list field whose entries are mappings; a bare string stands for `main`."""
         for i, entry in enumerate(value if isinstance(value, list) else [value], 1):
-            if entry is None or (isinstance(entry, dict) and not any(_filled(v) for v in entry.values())):
+            if entry is None or (isinstance(entry, dict) and not any(
+                    _filled(v) for k, v in entry.items() if not (k == "关系" and v == "相关"))):
                 continue                            # an empty row a form left behind: nothing was written
             if isinstance(entry, str):
                 entry = {main: entry}
