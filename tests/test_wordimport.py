@@ -150,13 +150,20 @@ def test_command_prints_what_was_found(project, tmp_path, capsys):
 
 # --- the publishing gate and #15 item 24 ----------------------------------------
 
-def marked_docx(path, mark="（此件依申请公开）", in_table=False):
+def notice(title, text):
+    """A short 公文: title, 主送机关, one paragraph, 署名 and 成文日期."""
     doc = Document()
-    para(doc, "示例县人民政府办公室关于调整县政府领导工作分工的通知", CENTER)
+    para(doc, title, CENTER)
     para(doc, "各乡镇人民政府，县政府各部门：")
-    para(doc, "根据工作需要，经县政府研究，现将县政府领导工作分工调整如下，请遵照执行。")
+    para(doc, text)
     para(doc, "示例县人民政府办公室", RIGHT)
     para(doc, "2026年3月6日", RIGHT)
+    return doc
+
+
+def marked_docx(path, mark="（此件依申请公开）", in_table=False):
+    doc = notice("示例县人民政府办公室关于调整县政府领导工作分工的通知",
+                 "根据工作需要，经县政府研究，现将县政府领导工作分工调整如下，请遵照执行。")
     if in_table:
         table = doc.add_table(rows=1, cols=2)
         table.cell(0, 0).text, table.cell(0, 1).text = "公开属性", mark
@@ -234,12 +241,7 @@ def test_same_document_imported_twice_names_the_existing_item(project, tmp_path,
 
 
 def test_colophon_in_a_table_is_dropped(project, tmp_path):
-    doc = Document()
-    para(doc, "示例县人民政府办公室关于做好冬季安全生产工作的通知", CENTER)
-    para(doc, "各乡镇人民政府，县政府各部门：")
-    para(doc, "现将有关事项通知如下，请认真贯彻落实。")
-    para(doc, "示例县人民政府办公室", RIGHT)
-    para(doc, "2026年3月6日", RIGHT)
+    doc = notice("示例县人民政府办公室关于做好冬季安全生产工作的通知", "现将有关事项通知如下，请认真贯彻落实。")
     para(doc, "（此件公开发布）")
     table = doc.add_table(rows=2, cols=1)
     table.cell(0, 0).text = "抄送：县委办公室，县人大常委会办公室。"

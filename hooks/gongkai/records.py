@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from . import load, newitem, pipeline, schema, settings, validate
+from .cache import open_cache
 from .problems import InputError, Problem, errors, report
 
 def git_user(root: Path) -> str:
@@ -80,7 +81,11 @@ def _write_checked(root: Path, path: Path, new: str, today: date) -> None:
     old = path.read_text(encoding="utf-8")
     path.write_text(new, encoding="utf-8")
     rel = path.relative_to(root).as_posix()
-    inputs = load.load_project(root)
+    store = open_cache(root, "load")                # the build's parse cache: only the edited file is read again
+    try:
+        inputs = load.load_project(root, cache=store)
+    finally:
+        store.close()
     found = [p for p in errors(validate.validate(inputs, today).problems) if p.file == rel]
     if found:
         path.write_text(old, encoding="utf-8")
@@ -129,8 +134,12 @@ def sign(root: Path, path: Path, stage: str, opinion: str, note: str, role: str,
 
 
 def find_item(root: Path, index_no: str) -> Path:
-    for src in load.load_project(root).sources:
-        if str(src.meta.get("索引号") or "").strip() == index_no:
+    """The item file whose 索引号 is index_no (files that do not contain the number are not parsed)."""
+    for path in load.find_items(root / newitem.ITEMS):
+        if index_no not in path.read_text(encoding="utf-8", errors="replace"):
+            continue
+        src, _ = load.load_source(path, root)
+        if src is not None and str(src.meta.get("索引号") or "").strip() == index_no:
             return src.path
     raise InputError([Problem("unknown-index", "catalogue/items", f"没有索引号为“{index_no}”的信息。",
                               "从网页的信息表或 catalogue.csv 中复制索引号。")])

@@ -100,7 +100,11 @@ def read_items(tree: Path) -> dict[str, Entry]:
     sources, _ = load.load_items(tree / ITEMS, tree)
     out: dict[str, Entry] = {}
     for src in sources:
-        entry = Entry(src.rel, src.meta, src.body, _files(src.path.with_suffix("")))
+        if src.path.name == "index.md":             # an item saved by the form: its folder holds the attachments
+            files = {k: v for k, v in _files(src.path.parent).items() if k != "index.md"}
+        else:
+            files = _files(src.path.with_suffix(""))
+        entry = Entry(src.rel, src.meta, src.body, files)
         out[entry.index_no or "file:" + entry.rel] = entry
     return out
 

@@ -169,13 +169,7 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
         r.add("settings-type", "应写“栏目”和“体裁”两个列表。", "如“栏目: [规范性文件]”。", "需要解读")
         need = {}
     r.unknown(need, ("栏目", "体裁"), "需要解读.")
-    for name in r.strings(need.get("栏目", []), "需要解读.栏目"):
-        if name in leaves:
-            s.interpret_columns.add(leaves[name].slug)
-        else:
-            near = nearest(name, [c.name for c in leaves.values()])
-            r.add("settings-column", f"没有名为“{name}”的末级栏目。",
-                  (f"是否想写“{near}”？" if near else "") + "栏目名称见 catalogue/columns.yml。", "需要解读.栏目")
+    s.interpret_columns |= _columns(r, need.get("栏目", []), "需要解读.栏目", leaves)
     for genre in r.strings(need.get("体裁", []), "需要解读.体裁"):
         if genre not in GENRES:
             near = nearest(genre, GENRES)
@@ -237,6 +231,19 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
     return r.problems
 
 
+def _columns(r: _Reader, value, field: str, leaves: dict) -> set[str]:
+    """Slugs of the leaf columns named in a list setting; an unknown name is reported."""
+    out = set()
+    for name in r.strings(value, field):
+        if name in leaves:
+            out.add(leaves[name].slug)
+        else:
+            near = nearest(name, [c.name for c in leaves.values()])
+            r.add("settings-column", f"没有名为“{name}”的末级栏目。",
+                  (f"是否想写“{near}”？" if near else "") + "栏目名称见 catalogue/columns.yml。", field)
+    return out
+
+
 def _review_rule(data, r: _Reader, s: Settings, leaves: dict) -> None:
     """审核记录: which stages (in order), for which columns, for items published from which date."""
     if data is None:
@@ -255,14 +262,7 @@ def _review_rule(data, r: _Reader, s: Settings, leaves: dict) -> None:
             r.add("settings-review", "环节有重复。", "每个环节只写一次，按审核的先后排列。", "审核记录.环节")
         s.review_stages = [x for x in stages if x in REVIEW_STAGES]
     if "栏目" in data:
-        s.review_columns = set()
-        for name in r.strings(data.get("栏目") or [], "审核记录.栏目"):
-            if name in leaves:
-                s.review_columns.add(leaves[name].slug)
-            else:
-                near = nearest(name, [c.name for c in leaves.values()])
-                r.add("settings-column", f"没有名为“{name}”的末级栏目。",
-                      (f"是否想写“{near}”？" if near else "") + "栏目名称见 catalogue/columns.yml。", "审核记录.栏目")
+        s.review_columns = _columns(r, data.get("栏目") or [], "审核记录.栏目", leaves)
     if data.get("起始日期") is not None:
         s.review_from = r.date(str(data["起始日期"]), "审核记录.起始日期")
 

@@ -631,42 +631,49 @@ class _ItemChecker:
 
     def revisions(self, value, add):
         example = "每项一行：“  - {日期: 2026-04-02, 说明: 更正附件2中的联系电话}”。"
-        if not isinstance(value, list):
-            add("wrong-type", "修订记录", f"应是列表，现在写成了{_type_name(value)}。", example)
-            return []
         out = []
-        for i, entry in enumerate(value, 1):
-            if not isinstance(entry, dict):
-                add("wrong-type", "修订记录", f"第{i}项应写“日期”和“说明”。", example)
-                continue
+        for i, entry in self.rows(value, "修订记录", add, example, "“日期”和“说明”"):
             for key in set(entry) - set(schema.REVISION_KEYS):
                 add("unknown-key", "修订记录", f"第{i}项中的“{key}”不是可用的项。", "修订记录每项只写“日期”和“说明”。")
-            when, reason = parse_date(entry.get("日期", ""))
+            when = self.entry_date(entry, i, "修订记录", add, example, "填写实际修改的日期。")
             note = str(entry.get("说明") or "").strip()
-            if reason:
-                add("date-format", "修订记录", f"第{i}项的日期“{entry.get('日期', '')}”无法识别：{reason}。", example)
-            elif when > self.today:
-                add("date-future", "修订记录", f"第{i}项的日期 {when} 晚于今天（{self.today}）。", "填写实际修改的日期。")
             if not note:
                 add("missing-field", "修订记录", f"第{i}项缺少“说明”。", "写明改了什么、为什么改。")
-            if when and note and not reason:
+            if when and note:
                 out.append({"date": when, "note": note})
         return sorted(out, key=lambda r: r["date"])
+
+    @staticmethod
+    def rows(value, key: str, add, example: str, what: str):
+        """(position, mapping) of a list field whose entries are mappings; a form's empty rows are skipped."""
+        if not isinstance(value, list):
+            add("wrong-type", key, f"应是列表，现在写成了{_type_name(value)}。", example)
+            return
+        for i, entry in enumerate(value, 1):
+            if isinstance(entry, dict) and not any(_filled(v) for v in entry.values()):
+                continue                            # an empty row a form left behind
+            if not isinstance(entry, dict):
+                add("wrong-type", key, f"第{i}项应写{what}。", example)
+                continue
+            yield i, entry
+
+    def entry_date(self, entry: dict, i: int, key: str, add, example: str, hint: str) -> date | None:
+        """The 日期 of entry i of list field `key`, or None when it is not a date up to today (reported)."""
+        when, reason = parse_date(entry.get("日期", ""))
+        if reason:
+            add("date-format", key, f"第{i}项的日期“{entry.get('日期', '')}”无法识别：{reason}。", example)
+            return None
+        if when > self.today:
+            add("date-future", key, f"第{i}项的日期 {when} 晚于今天（{self.today}）。", hint)
+            return None
+        return when
 
     def reviews(self, value, add):
         """审核记录: one entry per stage done, oldest first (the order and completeness are checked with the
         site's settings in the inspection)."""
         example = "每项一行：“  - {环节: 初审, 审核人: 张三, 职务: 科员, 日期: 2024-03-06, 意见: 通过, 说明: ……}”。"
-        if not isinstance(value, list):
-            add("wrong-type", "审核记录", f"应是列表，现在写成了{_type_name(value)}。", example)
-            return []
         out = []
-        for i, entry in enumerate(value, 1):
-            if isinstance(entry, dict) and not any(_filled(v) for v in entry.values()):
-                continue                            # an empty row a form left behind
-            if not isinstance(entry, dict):
-                add("wrong-type", "审核记录", f"第{i}项应写环节、审核人、职务、日期、意见和说明。", example)
-                continue
+        for i, entry in self.rows(value, "审核记录", add, example, "环节、审核人、职务、日期、意见和说明"):
             for key in set(entry) - set(schema.REVIEW_KEYS):
                 add("unknown-key", "审核记录", f"第{i}项中的“{key}”不是可用的项。",
                     "审核记录每项只写" + "、".join(schema.REVIEW_KEYS) + "。")
@@ -683,13 +690,8 @@ class _ItemChecker:
             if not who:
                 add("missing-field", "审核记录", f"第{i}项缺少“审核人”。", "写审核人的姓名。")
                 ok = False
-            when, reason = parse_date(entry.get("日期", ""))
-            if reason:
-                add("date-format", "审核记录", f"第{i}项的日期“{entry.get('日期', '')}”无法识别：{reason}。", example)
-                ok = False
-            elif when > self.today:
-                add("date-future", "审核记录", f"第{i}项的日期 {when} 晚于今天（{self.today}）。", "填写实际审核的日期。")
-                ok = False
+            when = self.entry_date(entry, i, "审核记录", add, example, "填写实际审核的日期。")
+            ok = ok and when is not None
             cleared = entry.get("放行") or []
             cleared = [cleared] if isinstance(cleared, str) else cleared
             if not isinstance(cleared, list) or not all(isinstance(c, str) and c.strip() for c in cleared):
@@ -884,7 +886,7 @@ class _ItemChecker:
             else:
                 att["size"] = target.stat().st_size
                 att["src"] = target
-        if not src.body.strip() and not rec.get("attachments"):
+        if not src.body.strip() and not rec.get("attachments") and not rec.get("withdrawal"):
             add("empty-body", None, "正文和附件都是空的。", "在信息字段区之后写正文，或列出附件。",
                 line=src.body_line)
 
