@@ -236,3 +236,26 @@ def test_record_never_published(reviewed):
 
 def test_review_gaps_is_pure():
     assert checks.review_gaps([], ["初审"], TODAY) == ["审核记录不完整：缺少初审的“通过”意见。"]
+
+
+# --- what the form leaves behind -------------------------------------------------
+
+def test_empty_form_rows_never_block_publishing(project):
+    project.item("qtwj/2026/00001.md", good_item(1, 2026, 关联=[{"索引号": "", "关系": "相关"}], 附件=[{"文件": "", "标题": ""}],
+                                                  审核记录=[{"环节": "", "审核人": "", "日期": ""}],
+                                                  撤回={"日期": "", "原因": "", "决定人": "", "说明": ""}))
+    cat, problems = project.check()
+    assert not [p for p in problems if p.severity == "error"] and cat.items[0].withdrawal is None
+    assert cat.items[0].relations == [] and cat.items[0].attachments == [] and cat.items[0].reviews == []
+
+
+def test_blank_index_number_is_assigned_by_check_fix(project, capsys):
+    from gongkai import __main__ as cli
+    path = project.item("qtwj/2026/00002.md", good_item(1, 2026, 索引号=""))
+    [missing] = [p for p in project.problems() if p.field == "索引号"]
+    assert "make check FIX=1" in missing.hint
+    project.item("qtwj/2026/00001.md", good_item(1, 2026))
+    cli.main(["check", "--root", str(project.root), "--fix"])
+    assert "qtwj/2026/00002.md → 11349901MB1C2D3E3D/2026-00002" in capsys.readouterr().out
+    assert "索引号: 11349901MB1C2D3E3D/2026-00002" in path.read_text()
+    assert not [p for p in project.problems() if p.severity == "error"]
