@@ -47,9 +47,10 @@ kiosk: site
 
 ## Validate and self-inspect the catalogue (fast, no rendering), write build/inspection/;
 ## exits non-zero on errors. Another project: make check ROOT=tests/fixtures/inspection
+## make check FIX=1 first gives items saved through the form (索引号 left blank) the next free 索引号.
 ROOT ?= .
 check: $(STAMP)
-	$(BIN)/python -m gongkai check --root $(ROOT)
+	$(BIN)/python -m gongkai check --root $(ROOT) $(if $(FIX),--fix)
 
 ## Preview at http://127.0.0.1:8000/ while editing.
 serve: $(STAMP)
@@ -74,7 +75,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m gongkai schema-doc --update README.md
 
-.PHONY: new import-docx review intranet vendor-decap
+.PHONY: new import-docx review intranet vendor-decap sign takedown
 
 ## Staff: start a new item with the next free 索引号 — make new 体裁=通知 栏目=规范性文件 标题=……
 ## (asks for what is missing when run in a terminal).
@@ -95,6 +96,17 @@ import-site: $(STAMP)
 BASE ?= origin/main
 review: $(STAMP)
 	$(BIN)/python -m gongkai review $(BASE) $(or $(HEAD),HEAD)
+
+## Reviewers: record your stage of the 审核记录 (your git user.name, today in Beijing time) —
+## make sign 环节=复审 FILE=catalogue/items/…/00012.md [意见=退回 说明=……] [职务=股长]
+sign: $(STAMP)
+	$(BIN)/python -m gongkai sign --环节 "$(环节)" --file "$(FILE)" $(if $(意见),--意见 "$(意见)") $(if $(说明),--说明 "$(说明)") $(if $(职务),--职务 "$(职务)")
+
+## Emergency withdrawal: the item's page becomes a notice, then the site is rebuilt for deployment —
+## make takedown 索引号=11349901MB1C2D3E3D/2024-00012 原因=内容有误 [决定人=李四] [说明=……]
+takedown: $(STAMP)
+	$(BIN)/python -m gongkai takedown --索引号 "$(索引号)" --原因 "$(原因)" $(if $(决定人),--决定人 "$(决定人)") $(if $(说明),--说明 "$(说明)")
+	$(BIN)/mkdocs build
 
 ## Intranet build into site-intranet/: the site plus form editing at /admin/ (Decap CMS).
 intranet: $(STAMP) vendor-decap

@@ -115,7 +115,9 @@ def generate(n: int, out: Path, seed: int = 20261128) -> Path:
         (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
     (out / "hooks").symlink_to(ROOT / "hooks")
     # Small catalogues leave columns stale for months: the column single-veto checks would stop the build.
-    (out / "catalogue/inspection.yml").write_text("单项否决: {栏目不更新: 0, 长期未更新: 0, 空白栏目: 0}\n", encoding="utf-8")
+    # Like the example, items published before 审核记录 were kept (2026-12-01) were reviewed on paper.
+    (out / "catalogue/inspection.yml").write_text("单项否决: {栏目不更新: 0, 长期未更新: 0, 空白栏目: 0}\n"
+                                                  "审核记录: {起始日期: 2026-12-01}\n", encoding="utf-8")
     names, weights = list(COLUMNS), [COLUMNS[c][0] for c in COLUMNS]
     start, span = date(2019, 1, 2), (date(2026, 11, 20) - date(2019, 1, 2)).days
     serial: dict[int, int] = {}

@@ -68,7 +68,9 @@ def new_project(root: Path) -> Project:
         (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
     (root / "catalogue" / "items").mkdir()
     # A test project has a handful of items: the column single-veto checks are off (see test_checks.py).
-    (root / "catalogue" / "inspection.yml").write_text("单项否决: {栏目不更新: 0, 长期未更新: 0, 空白栏目: 0}\n")
+    # 审核记录 is required from a date after every test item (test_gate.py tests the record itself).
+    (root / "catalogue" / "inspection.yml").write_text("单项否决: {栏目不更新: 0, 长期未更新: 0, 空白栏目: 0}\n"
+                                                       "审核记录: {起始日期: 2100-01-01}\n")
     (root / "hooks").symlink_to(ROOT / "hooks")
     return Project(root)
 

@@ -41,6 +41,7 @@ PLANTED = {
     ("registered-no-validity", I + "tzgg/2025/00012.md"),
     ("typo", I + "gzdt/2026/00008.md"),
     ("sensitive-word", I + "gzdt/2026/00008.md"),
+    ("secret-mark", I + "gzdt/2026/00008.md"),          # 内部资料 in the text
     ("pii-id-number", I + "gzdt/2026/00008.md"),
     ("pii-mobile", I + "gzdt/2026/00008.md"),
     ("pii-bank-card", I + "tzgg/2026/00009.md"),

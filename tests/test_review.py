@@ -149,3 +149,28 @@ def test_gitlab_and_github_templates():
     assert names(hub) == names(forge) and hub[True]["schedule"] == forge[True]["schedule"]
     owners = (ROOT / "ci/CODEOWNERS").read_text()
     assert "/catalogue/items/**/czj/" in owners and "/catalogue/items/gfxwj/" in owners
+
+
+def test_new_item_shows_fields_body_attachments_duplicates_findings_and_record(project):
+    p = project
+    p.item("qtwj/2026/00001.md", good_item(1, 2026, 标题="示例县人民政府办公室关于开展冬季消防检查的通知"),
+           body="各乡镇开展冬季消防检查，消除隐患，确保群众生命财产安全。\n")
+    git(p.root, "init", "-q")
+    commit(p.root, "公开目录")
+    git(p.root, "checkout", "-qb", "pr")
+    record = [{"环节": "初审", "审核人": "张三", "职务": "科员", "日期": "2026-11-20", "意见": "通过", "说明": "已核对原件"}]
+    p.item("qtwj/2026/00002.md", good_item(2, 2026, 标题="示例县人民政府办公室关于开展冬季消防检查的通知（重复）",
+                                           成文日期="2026-12-01", 发布日期="2026-12-10", 定时发布="是", 审核记录=record, 文号="示政办〔2026〕1号",
+                                           附件=[{"文件": "00002/附件1.txt", "标题": "检查表"}]),
+           body="各乡镇开展冬季消防检查，消除隐患，确保群众生命财产安全。\n\n联系人手机13912345678。\n")
+    (p.root / "catalogue/items/qtwj/2026/00002").mkdir()
+    (p.root / "catalogue/items/qtwj/2026/00002/附件1.txt").write_text("检查表")
+    p.item("qtwj/2026/00003.md", good_item(3, 2026, 标题="不公开的请示", 公开方式="依申请公开"), body="（此件依申请公开）\n")
+    commit(p.root, "新增")
+    text = review.review(p.root, "main", "pr", TODAY)
+    section = text.split("#### 示例县人民政府办公室关于开展冬季消防检查的通知（重复）", 1)[1].split("#### ", 1)[0]
+    for expect in ("| 发布日期 | 2026-12-10 |", "| 定时发布 | 是 |", "主动公开：正文和附件将在网站上发布",
+                   "附件文件夹：附件1.txt", "联系人手机13912345678", "文号与 `catalogue/items/qtwj/2026/00001.md`",
+                   "`pii-mobile`", "| 初审 | 张三 | 科员 | 2026-11-20 | 通过 | 已核对原件 |"):
+        assert expect in section, expect
+    assert "依申请公开：不在网站上发布正文和附件" in text

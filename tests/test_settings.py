@@ -12,7 +12,8 @@ def inspect(project, on_date=TODAY):
 def test_nil_record_shown_on_the_column_page(project):
     (project.root / "catalogue/nil.yml").write_text(
         "- {栏目: 行政事业性收费, 日期: 2026-01-05, 有效至: 2026-12-31, 审核人: 王芳, 说明: 本机关2026年度无新设立的收费项目。}\n")
-    (project.root / "catalogue/inspection.yml").write_text("单项否决: {空白栏目: 0, 长期未更新: 0, 栏目不更新: 0}\n")
+    (project.root / "catalogue/inspection.yml").write_text("单项否决: {空白栏目: 0, 长期未更新: 0, 栏目不更新: 0}\n"
+                                                           "审核记录: {起始日期: 2100-01-01}\n")
     project.item("qtwj/2026/00001.md", good_item(1, 2026, 成文日期="2026-11-20", 发布日期="2026-11-25"))
     result = pipeline.build(project.root, TODAY)
     page = next(p for p in result.output.bulk_pages if p.path == "lm/sfxm/")

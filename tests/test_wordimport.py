@@ -146,3 +146,140 @@ def test_command_prints_what_was_found(project, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "已新建：catalogue/items/gfxwj/2026/00001.md" in out and "从文档中识别：标题、文号、成文日期、发布机构" in out
     assert "还需填写：内容概述" in out and "图片 1 张已存为附件" in out
+
+
+# --- the publishing gate and #15 item 24 ----------------------------------------
+
+def notice(title, text):
+    """A short 公文: title, 主送机关, one paragraph, 署名 and 成文日期."""
+    doc = Document()
+    para(doc, title, CENTER)
+    para(doc, "各乡镇人民政府，县政府各部门：")
+    para(doc, text)
+    para(doc, "示例县人民政府办公室", RIGHT)
+    para(doc, "2026年3月6日", RIGHT)
+    return doc
+
+
+def marked_docx(path, mark="（此件依申请公开）", in_table=False):
+    doc = notice("示例县人民政府办公室关于调整县政府领导工作分工的通知",
+                 "根据工作需要，经县政府研究，现将县政府领导工作分工调整如下，请遵照执行。")
+    if in_table:
+        table = doc.add_table(rows=1, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "公开属性", mark
+    else:
+        para(doc, mark)
+    doc.save(path)
+    return path
+
+
+def test_disclosure_mark_sets_the_field_and_withholds_the_item(project, tmp_path):
+    done = run(project, marked_docx(tmp_path / "分工.docx"), "其他文件", summary="调整县政府领导分工。")
+    text = done.item.path.read_text()
+    assert "公开方式: 依申请公开" in text and any("不在网站上发布" in n for n in done.notes)
+    cat, problems = project.check()
+    assert not errors(problems) and [i.title for i in cat.withheld] == [
+        "示例县人民政府办公室关于调整县政府领导工作分工的通知"] and not cat.items
+    # the clerk "fixes" the field by hand: the document's mark disagrees, an error
+    done.item.path.write_text(text.replace("公开方式: 依申请公开", "公开方式: 主动公开"))
+    assert [p.code for p in errors(project.check()[1])] == ["disclosure-mismatch"]
+
+
+def test_issuing_form_field_and_withheld_reason_note(project, tmp_path):
+    done = run(project, marked_docx(tmp_path / "稿纸.docx", "不予公开", in_table=True), "其他文件")
+    assert "公开方式: 不予公开" in done.item.path.read_text()
+    assert any("不予公开理由" in n for n in done.notes)
+
+
+def test_marks_in_tables_and_headers_refuse_the_document(project, tmp_path, capsys):
+    doc = Document()
+    para(doc, "示例县人民政府办公室关于做好冬季安全生产工作的通知", CENTER)
+    para(doc, "各乡镇人民政府，县政府各部门：现将有关事项通知如下，请认真贯彻落实。")
+    doc.sections[0].header.paragraphs[0].text = "秘密★1年"
+    doc.save(tmp_path / "页眉.docx")
+    doc = Document()
+    para(doc, "示例县人民政府办公室关于做好冬季安全生产工作的通知", CENTER)
+    para(doc, "各乡镇人民政府，县政府各部门：现将有关事项通知如下，请认真贯彻落实。")
+    doc.add_table(rows=1, cols=2).cell(0, 1).text = "内部"
+    doc.save(tmp_path / "表格.docx")
+    for name, place in (("页眉.docx", "页眉"), ("表格.docx", "表格")):
+        assert wordimport.command([str(tmp_path / name), "--栏目", "其他文件", "--root", str(project.root)], TODAY) == 1
+        out = capsys.readouterr().out
+        assert f"文件{place}第1行有密级或内部标志" in out and "Traceback" not in out
+    assert not list((project.root / "catalogue/items").rglob("*.md"))
+
+
+def test_scanned_document_is_refused_alt_text_does_not_count(project, tmp_path, capsys):
+    doc = Document()
+    image = tmp_path / "扫描.png"
+    image.write_bytes(png(40, 40))
+    doc.add_picture(str(image))
+    doc.add_picture(str(image))
+    para(doc, "第1页")
+    doc.save(tmp_path / "扫描件.docx")
+    assert wordimport.command([str(tmp_path / "扫描件.docx"), "--栏目", "其他文件", "--root", str(project.root)],
+                              TODAY) == 1
+    out = capsys.readouterr().out
+    assert "像是扫描件" in out and "只有图片（2张）" in out
+    assert not list((project.root / "catalogue/items").rglob("*"))  # no item, no images saved
+
+
+def test_same_document_imported_twice_names_the_existing_item(project, tmp_path, capsys):
+    path = official_docx(tmp_path / "通知.docx", tmp_path)
+    assert wordimport.command([str(path), "--栏目", "规范性文件", "--root", str(project.root)], TODAY) == 0
+    capsys.readouterr()
+    assert wordimport.command([str(path), "--栏目", "规范性文件", "--root", str(project.root)], TODAY) == 1
+    out = capsys.readouterr().out
+    assert "文号 示政办〔2026〕21号 已在 catalogue/items/gfxwj/2026/00001.md" in out
+    other = marked_docx(tmp_path / "分工.docx", "（此件公开发布）")
+    assert wordimport.command([str(other), "--栏目", "其他文件", "--root", str(project.root)], TODAY) == 0
+    capsys.readouterr()
+    renamed = tmp_path / "分工（重新导出）.docx"
+    renamed.write_bytes(other.read_bytes())
+    assert wordimport.command([str(renamed), "--栏目", "其他文件", "--root", str(project.root)], TODAY) == 1
+    assert "正文与 catalogue/items/qtwj/2026/" in capsys.readouterr().out
+
+
+def test_colophon_in_a_table_is_dropped(project, tmp_path):
+    doc = notice("示例县人民政府办公室关于做好冬季安全生产工作的通知", "现将有关事项通知如下，请认真贯彻落实。")
+    para(doc, "（此件公开发布）")
+    table = doc.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "抄送：县委办公室，县人大常委会办公室。"
+    table.cell(1, 0).text = "示例县人民政府办公室　　2026年3月6日印发"
+    doc.save(tmp_path / "版记.docx")
+    body = run(project, tmp_path / "版记.docx", "其他文件").item.path.read_text().split("\n---\n", 1)[1]
+    assert "抄送" not in body and "印发" not in body and "此件公开发布" in body
+
+
+def _font(run_, name):
+    from docx.oxml.ns import qn
+    run_.font.name = name
+    run_._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def test_headings_set_in_heiti_and_kaiti_become_headings(project, tmp_path):
+    doc = Document()
+    para(doc, "示例县人民政府办公室关于做好冬季安全生产工作的通知", CENTER)
+    para(doc, "各乡镇人民政府，县政府各部门：")
+    _font(doc.add_paragraph().add_run("一、总体要求"), "黑体")
+    para(doc, "坚持安全第一、预防为主。")
+    _font(doc.add_paragraph().add_run("（一）压实责任"), "楷体_GB2312")
+    para(doc, "各单位主要负责人是第一责任人。")
+    para(doc, "二、这一行不是黑体，不是标题。")
+    doc.save(tmp_path / "标题.docx")
+    body = run(project, tmp_path / "标题.docx", "其他文件").item.path.read_text().split("\n---\n", 1)[1]
+    assert "\n## 一、总体要求\n" in body and "\n### （一）压实责任\n" in body
+    assert "\n二、这一行不是黑体，不是标题。\n" in body
+
+
+def test_missing_column_is_a_chinese_message(project, tmp_path, capsys):
+    path = official_docx(tmp_path / "通知.docx", tmp_path)
+    assert wordimport.command([str(path), "--root", str(project.root)], TODAY) == 1
+    out = capsys.readouterr().out
+    assert "没有指定栏目" in out and "栏目=规范性文件" in out and "通知公告" in out and "required" not in out
+
+
+def test_notice_column_default_topic_applies(project, tmp_path):
+    run(project, marked_docx(tmp_path / "通知.docx", "（此件公开发布）"), "通知公告", summary="调整分工。")
+    cat, problems = project.check()
+    assert not errors(problems) and cat.items[0].topic == "综合政务\\其他"

@@ -14,6 +14,8 @@
   import-site MIRROR [--map --list --plan --force]   import an old site saved with wget --mirror
   review BASE HEAD   Markdown summary of catalogue changes and inspection findings between two revisions
   decap config|vendor   print the Decap CMS configuration / fetch Decap's files from the npm registry
+  sign --环节 … --file …       add a 审核记录 stage for the current git user
+  takedown --索引号 … --原因 …  withdraw (撤回) an item: its page becomes a notice
 """
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ TOOLS = {"new": "newitem", "import-docx": "wordimport", "import-site": "importsi
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("sign", "takedown"):
+        return importlib.import_module(".records", __package__).command(argv, pipeline.today())
     if argv and argv[0] in TOOLS:
         return importlib.import_module(f".{TOOLS[argv[0]]}", __package__).command(argv[1:], pipeline.today())
     parser = argparse.ArgumentParser(prog="python -m gongkai", description="gongkai 政府信息公开网站生成器")
@@ -47,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="build/kiosk", help="kiosk：查询机文件夹（默认 build/kiosk）")
     parser.add_argument("--idle", type=int, default=kiosk.DEFAULT_IDLE, help="kiosk：无人操作多少秒后返回首页")
     parser.add_argument("--date", help="kiosk：“数据截至”日期 YYYY-MM-DD（默认为网站生成日期）")
+    parser.add_argument("--fix", action="store_true", help="check：先给没有索引号的信息（表单新建的）分配索引号")
     args = parser.parse_args(argv)
     if args.command == "kiosk":
         return kiosk.command(Path(args.site), Path(args.out), args.idle, args.date)
@@ -65,6 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     root = Path(args.root)
+    if args.fix:
+        from . import records
+        from .problems import InputError
+        try:
+            for rel, index_no in records.assign_index_numbers(root):
+                print(f"已分配索引号：{rel} → {index_no}")
+        except InputError as exc:
+            print(report(exc.problems))
+            return 1
     done = pipeline.inspect(root)
     findings = done.inspection.findings
     out_dir = Path(args.report) if args.report else root / "build" / "inspection"

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import extract, load, report_data, schema
-from .derive import Indexes
+from .derive import Indexes, effective_validity
 from .model import Catalogue, Column, Item
 from .problems import ERROR, WARNING, Problem
 from .settings import NilRecord, Settings
@@ -37,6 +37,8 @@ R_SECRET = "《政府信息公开条例》第十四条、保密审查：涉密�
 R_MARKUP = "网站安全（挂马、篡改）；不得有第三方脚本和弹窗"
 R_CALENDAR = "工作日按国务院办公厅节假日安排计算，调休上班日为工作日（working-days.md）"
 R_REGISTER = "依申请公开登记表含申请办理信息，不得公开（条例第十五条）"
+R_MARK = "《保守国家秘密法》《政府信息公开条例》第十七条：公开前依法进行保密审查，标有密级或内部标志的信息不得公开"
+R_REVIEW = "本机关信息发布审核制度：三审（初审、复审、终审）和保密审查，发布审核单存档不少于三年"
 R_STANDARD = "《关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发〔2019〕54号）：按标准目录公开"
 REPLY_DAYS, EXTENSION_DAYS = 20, 20       # Art. 33
 ITEMS_DIR = "catalogue/items"
@@ -81,6 +83,8 @@ class Inspection:
     veto: list[VetoRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     scheduled: list[Item] = field(default_factory=list)
+    withdrawn: list[Item] = field(default_factory=list)       # 撤回: a notice only
+    withheld: list[Item] = field(default_factory=list)        # 依申请公开, 不予公开: not published
     exceptions: list[str] = field(default_factory=list)       # declared 个人信息例外, for reviewers
     requests: list[dict] = field(default_factory=list)        # open 依申请 cases: deadline and days left
     external_links: list[tuple[str, str]] = field(default_factory=list)   # (page, URL)
@@ -168,6 +172,7 @@ class Inspector:
         self.notes: list[str] = []
         self.exceptions: list[str] = []
         self.calendar_used: set[int] = set()
+        self.checked = cat.items + cat.scheduled      # what is or will be published: every check runs on it
 
     def add(self, code: str, severity: str, subject: str, message: str, rule: str, hint: str = "",
             file: str = ITEMS_DIR, line: int | None = None, field: str | None = None) -> None:
@@ -354,7 +359,7 @@ class Inspector:
 
     def relations(self) -> None:
         scheduled = {i.index_no: i for i in self.cat.scheduled}
-        for item in self.cat.items:
+        for item in self.checked:
             for rel in item.relations:
                 target = self.idx.by_index.get(rel.index_no) or scheduled.get(rel.index_no)
                 if target is None:
@@ -364,7 +369,7 @@ class Inspector:
                               f"解读的发布日期 {item.date_published} 早于所解读文件《{target.title}》的发布日期 "
                               f"{target.date_published}：政策文件公开之前不能先发解读。", R_INTERP,
                               "核对两个发布日期；解读应与文件同步或在文件之后发布。", "发布日期")
-                elif rel.index_no in scheduled:
+                elif rel.index_no in scheduled and item.index_no not in scheduled:
                     self.item("relation-scheduled", WARNING, item,
                               f"关联的《{target.title}》定于 {target.date_published} 发布，在此之前本页不显示这项关联。",
                               R_INTERP, "确认发布日期；到期后每日生成会自动加上关联。", "关联")
@@ -372,8 +377,8 @@ class Inspector:
     # --- 有效性和解读 ---------------------------------------------------------
 
     def validity(self) -> None:
-        for item in self.cat.items:
-            shown = self.idx.validity.get(item.index_no)
+        for item in self.checked:
+            shown = self.idx.validity.get(item.index_no) or effective_validity(item, self.today)
             if item.validity == "现行有效" and shown != "现行有效":
                 when = item.date_expires if shown == "已失效" else item.date_repealed
                 self.item("validity-expired", WARNING, item,
@@ -422,7 +427,7 @@ class Inspector:
 
     def scan_words(self) -> None:
         pages = [(f"content/{name}", text) for name, text in sorted(self.cat.pages.items())]
-        targets = [(i.source, i.index_no, self.texts(i)) for i in self.cat.items]
+        targets = [(i.source, i.index_no, self.texts(i)) for i in self.checked]
         targets += [(rel, rel, [(text, None, lambda n: n)]) for rel, text in pages]
         for source, subject, parts in targets:
             for text, fld, line_of in parts:
@@ -438,7 +443,7 @@ class Inspector:
                                  "请审核人确认本信息已经保密审查、可以公开，或删除该词语。", source, line_of(rel), fld)
 
     def unsafe_markup(self) -> None:
-        targets = [(i.source, i.index_no, i.body, i.body_line) for i in self.cat.items]
+        targets = [(i.source, i.index_no, i.body, i.body_line) for i in self.checked]
         targets += [(f"content/{n}", f"content/{n}", t, 1) for n, t in sorted(self.cat.pages.items())]
         for source, subject, text, first in targets:
             if "<" not in text and not _JS.search(text):   # every pattern needs one of these
@@ -451,7 +456,7 @@ class Inspector:
                                  R_MARKUP, "删除这段代码。需要展示外部视频或地图的，改为普通链接。", source, first + i)
 
     def personal_info(self) -> None:
-        for item in self.cat.items:
+        for item in self.checked:
             allowed = set(item.pii_allowed)
             if allowed and not (item.pii_reason or "").strip():
                 self.item("pii-exception-reason", ERROR, item, "声明了个人信息例外，但没有写明理由。", R_PII,
@@ -480,6 +485,67 @@ class Inspector:
             for kind, value, line in find_pii(text, 1):
                 self.add(f"pii-{PII_CODES[kind]}", ERROR, f"content/{name}", f"含有未遮盖的{kind}：{mask(value)}。", R_PII,
                          "删除或部分遮盖（如用 * 代替中间数字）。", f"content/{name}", line)
+
+    # --- 密级标志和审核记录 ---------------------------------------------------
+
+    def secret_marks(self) -> None:
+        """密级 and 内部 marks in any item (published or not: a marked document does not belong in an
+        Internet-facing repository), in its fields, body, tables and attachments (also .docx headers and
+        footers). A mark the 保密审查 found to be a false positive is cleared in the review record (放行)."""
+        marks = self.s.secret_marks
+        if not marks:
+            return
+        for item in self.cat.every_item():
+            cleared = {}
+            for rev in item.reviews:
+                for mark in rev.cleared:
+                    if rev.stage != "保密审查" or rev.opinion != "通过" or not rev.note:
+                        self.item("mark-clearance", ERROR, item,
+                                  f"审核记录第{rev.position}项（{rev.stage}，{rev.reviewer}）放行了“{mark}”，"
+                                  "但只有意见为通过、写明理由的保密审查才能放行。", R_MARK,
+                                  "由保密审查人在“保密审查”一项中写“放行: [标志]”，并在“说明”中写明为什么不属于密级标志。",
+                                  "审核记录")
+                    else:
+                        cleared[mark] = rev
+            hits = []
+            for text, fld, line_of in self.texts(item):
+                where = "正文" if fld is None else f"“{fld}”"
+                for mark, rel, seen, in_table in find_marks(text, marks):
+                    hits.append((mark, seen, f"{where}第{rel}行" + ("（表格中）" if in_table else "")
+                                 if fld is None else where, line_of(rel), fld))
+            for att in item.attachments:
+                text = extract.cached_text(self.cat.root, att.src)
+                if not text or not any(m in text for m in marks):
+                    continue
+                parts = extract.docx_parts(att.src) if att.ext == "docx" else [("", text)]
+                for place, part in parts:
+                    for mark, _, seen, _ in find_marks(part, marks):
+                        hits.append((mark, seen, f"附件“{att.path}”" + (f"的{place}" if place else "") + "中", None, "附件"))
+            for mark, seen, where, line, fld in hits:
+                rev = cleared.get(mark)
+                if rev is not None:
+                    self.exceptions.append(f"{item.index_no}《{item.title}》{where}的“{seen}”经保密审查放行："
+                                           f"{rev.reviewer}（{rev.role or '审核人'}），{rev.date}，理由：{rev.note}")
+                    continue
+                self.item("secret-mark", ERROR, item, f"{where}有密级或内部标志“{seen}”。", R_MARK,
+                          "涉密或内部文件不得公开，也不要放入本仓库：撤下该文件，经保密审查、解密或删去标志后再导入。"
+                          f"确属误报的（如普通文字），由保密审查人在审核记录中写“放行: [{mark}]”并写明理由。", fld, line)
+
+    def review_records(self) -> None:
+        """The 审核记录 an item needs before it is published (settings: 审核记录)."""
+        s = self.s
+        if not s.review_stages:
+            return
+        for item in self.checked:
+            if s.review_columns is not None and item.column not in s.review_columns:
+                continue
+            if s.review_from is not None and item.date_published < s.review_from:
+                continue
+            for message in review_gaps(item.reviews, s.review_stages, item.date_published):
+                self.item("review-record", ERROR, item, message, R_REVIEW,
+                          "按审核顺序逐环节审核，每个环节由审核人运行 make sign 环节=… FILE=" + item.source +
+                          " 记录本人意见；哪些环节、哪些栏目须审核在 catalogue/inspection.yml 的“审核记录”中设置。",
+                          "审核记录")
 
     # --- 标准目录 -------------------------------------------------------------
 
@@ -519,7 +585,7 @@ class Inspector:
         report. Findings on late or overdue replies come from report.register_checks (register-late-reply,
         register-open), which runs in pipeline.check."""
         root = self.cat.root
-        for item in self.cat.items:
+        for item in self.checked:
             for att in item.attachments:
                 if att.src.name == report_data.REGISTER_NAME or (root / report_data.REPORTS_DIR) in att.src.parents:
                     self.item("register-published", ERROR, item, f"附件“{att.path}”是依申请登记表或年报数据，不得公开。",
@@ -573,13 +639,19 @@ class Inspector:
         self.scan_words()
         self.unsafe_markup()
         self.personal_info()
+        self.secret_marks()
+        self.review_records()
         self.standard()
         open_requests = self.requests()
         self.calendar()
-        serious = [f for f in self.findings if f.code.startswith(("pii-", "unsafe-markup")) and f.severity == ERROR]
+        if self.cat.withdrawn or self.cat.withheld:
+            self.notes.append(f"另有已撤回的信息 {len(self.cat.withdrawn)} 条（原网址只显示撤回公告），依申请公开、不予公开的信息 "
+                              f"{len(self.cat.withheld)} 条（不在网站上发布），不计入已发布信息。")
+        serious = [f for f in self.findings if f.code.startswith(("pii-", "unsafe-markup", "secret-mark"))
+                   and f.severity == ERROR]
         secret = [f for f in self.findings if f.code == "sensitive-word"]
         status = "不通过" if serious else ("需核实" if backdated or secret else "通过")
-        evidence = [f"发布日期早于入库日期：{len(backdated)}条", f"不安全代码、未遮盖的个人信息：{len(serious)}处",
+        evidence = [f"发布日期早于入库日期：{len(backdated)}条", f"不安全代码、未遮盖的个人信息、密级标志：{len(serious)}处",
                     f"需审核的敏感词：{len(secret)}处"]
         veto = [VetoRow("安全、泄密事故等严重问题（含伪造发稿日期）", "无", status, evidence),
                 VetoRow("站点无法访问", "监测1周，每天20次以上访问，15秒打不开的比例<5%", "构建时不检查",
@@ -588,7 +660,8 @@ class Inspector:
                 VetoRow("互动回应差", "留言3个月内答复", "构建时不检查", ["本站不含政务咨询、留言栏目"]),
                 VetoRow("服务不实用", "办事指南要素齐全", "构建时不检查", ["本站不含办事服务栏目"])]
         return Inspection(self.today, self.cat.site.body_name, self.findings, len(self.cat.items), states, veto,
-                          self.notes, list(self.cat.scheduled), self.exceptions, open_requests)
+                          self.notes, list(self.cat.scheduled), list(self.cat.withdrawn), list(self.cat.withheld),
+                          self.exceptions, open_requests)
 
 
 UNSAFE = [
@@ -650,6 +723,67 @@ def find_pii(text: str, first_line: int = 1) -> list[tuple[str, str, int]]:
         if not any(a <= m.start() < b for a, b in taken):
             found.append(("手机号", m.group(1), line_of(m.start())))
     return found
+
+
+_MARK_BEFORE = r"(?:^|(?<=[\s|　【（(\[「*#>：:]))"
+_MARK_AFTER = r"(?=$|[\s|　】）)\]」*：:，,。])"
+
+
+@lru_cache(maxsize=None)
+def _mark_re(mark: str) -> re.Pattern:
+    """A 密级 or 内部 mark: followed by ★ (with a 保密期限) or 启用前, standing alone (a line, table cell or
+    bracketed word, possibly with a 保密期限), or — for marks of four or more characters — anywhere."""
+    m = re.escape(mark)
+    forms = [m + r"\s*[★☆＊](?:\s*(?:\d+\s*(?:年|个月)|长期|启用前))?", m + r"\s*启用前", _MARK_BEFORE + m + r"(?:\s*\d+\s*年)?" + _MARK_AFTER]
+    if len(mark) >= 4:
+        forms.append(m)
+    return re.compile("|".join(forms))
+
+
+def find_marks(text: str, marks) -> list[tuple[str, int, str, bool]]:
+    """(mark, line from 1, text found, in a Markdown table?) for each line with a mark (longest marks first)."""
+    if not any(mark in text for mark in marks):
+        return []
+    found = []
+    ordered = sorted(marks, key=len, reverse=True)
+    for n, line in enumerate(text.split("\n"), 1):
+        for mark in ordered:
+            if mark in line:
+                hit = _mark_re(mark).search(line)
+                if hit:
+                    found.append((mark, n, hit.group(0).strip(), line.lstrip().startswith("|")))
+                    break
+    return found
+
+
+def review_gaps(reviews, stages: list[str], published: date) -> list[str]:
+    """What keeps a review record from allowing publication on `published`: every stage in `stages` passed
+    (通过) in that order after the last 退回, no entry dated after 发布日期 or before the entry above it."""
+    out = []
+    for prev, rev in zip([None] + list(reviews), reviews):
+        if rev.date > published:
+            out.append(f"审核记录第{rev.position}项（{rev.stage}，{rev.reviewer}）的日期 {rev.date} 晚于发布日期 {published}："
+                       "须审核后才能发布。")
+        if prev is not None and rev.date < prev.date:
+            out.append(f"审核记录第{rev.position}项（{rev.stage}）的日期 {rev.date} 早于上一项（{prev.stage}，{prev.date}）："
+                       "各项应按审核先后排列。")
+    last_return = max((n for n, r in enumerate(reviews) if r.opinion == "退回"), default=-1)
+    after = list(reviews)[last_return + 1:]
+    passed = {}
+    for n, rev in enumerate(after):
+        if rev.opinion == "通过" and rev.stage in stages and rev.stage not in passed:
+            passed[rev.stage] = (n, rev)
+    missing = [st for st in stages if st not in passed]
+    if missing:
+        since = f"（第{reviews[last_return].position}项{reviews[last_return].stage}退回后须重新审核）" if last_return >= 0 else ""
+        out.append("审核记录不完整：缺少" + "、".join(missing) + f"的“通过”意见{since}。")
+    done = [st for st in stages if st in passed]
+    for a, b in zip(done, done[1:]):
+        (na, ra), (nb, rb) = passed[a], passed[b]
+        if nb < na or rb.date < ra.date:
+            out.append(f"审核顺序不对：{b}（{rb.date}，{rb.reviewer}）在{a}（{ra.date}）之前；应按"
+                       + "→".join(stages) + "的顺序审核。")
+    return out
 
 
 def _occurrences(text: str, word: str) -> list[tuple[int, int]]:

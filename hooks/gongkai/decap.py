@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from . import load, newitem, schema, validate
+from . import auditsheet, load, newitem, schema, validate
 from .model import Catalogue
 from .problems import ERROR, InputError, Problem, report
 from .render import Asset
@@ -40,8 +40,13 @@ WORKFLOW = ("gitlab", "forgejo", "github")        # backends whose editorial wor
 ADMIN_KEYS = {"后端": "name", "服务器地址": "base_url", "接口地址": "api_root", "仓库": "repo", "分支": "branch",
               "应用ID": "app_id", "编辑流程": "workflow"}
 FLOWS = ("合并请求", "直接提交")
+# Dates in the browser's time zone (Beijing time on the office's computers): {{now}} is today there.
 DATE = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
-        "picker_utc": True}
+        "picker_utc": False}
+PICKER = "suoyin"                     # hidden collection of every item: the 关联 picker searches it
+COMMIT_MESSAGES = {"create": "新增{{collection}}：{{slug}}", "update": "修改{{collection}}：{{slug}}",
+                   "delete": "删除{{collection}}：{{slug}}", "uploadMedia": "上传附件：{{path}}",
+                   "deleteMedia": "删除附件：{{path}}", "openAuthoring": "{{message}}"}
 
 
 # --- catalogue/admin.yml ---------------------------------------------------------
@@ -94,7 +99,7 @@ def topics(cat: Catalogue) -> list[str]:
     return [name for t in cat.topics for name in [t.name] + [f"{t.name}\\{c}" for c in t.children]]
 
 
-def widget(f: schema.Field, cat: Catalogue, col, next_no: str) -> dict:
+def widget(f: schema.Field, cat: Catalogue, col) -> dict:
     """The Decap field for one schema field in the collection of column `col`."""
     w: dict = {"label": f.key, "name": f.key, "required": f.required, "hint": f.doc}
     site = dataclasses.asdict(cat.site)
@@ -110,6 +115,8 @@ def widget(f: schema.Field, cat: Catalogue, col, next_no: str) -> dict:
             w["default"] = f.default
         if f.name == "validity" and col.doc_class in ("规范性文件", "规章"):
             w["required"] = True
+        if f.name == "disclosure_mode":             # the gate: chosen on purpose, never left to a default
+            w["required"] = True
     elif f.kind == "list" and f.vocab:
         w.update(widget="select", multiple=True, options=list(f.vocab))
     elif f.kind == "list":
@@ -119,18 +126,38 @@ def widget(f: schema.Field, cat: Catalogue, col, next_no: str) -> dict:
             {"label": "文件", "name": "文件", "widget": "file", "required": True},
             {"label": "标题", "name": "标题", "widget": "string", "required": False}])
     elif f.kind == "relations":
+        w.update(widget="list", hint=f.doc + " 在“关联的信息”中输入标题或文号中的字词，从列表中选择。", fields=[
+            {"label": "关联的信息", "name": "索引号", "widget": "relation", "collection": PICKER, "required": True,
+             "value_field": "索引号", "search_fields": ["标题", "文号", "索引号"], "display_fields": ["标题", "文号"]},
+            {"label": "关系", "name": "关系", "widget": "select", "options": list(schema.RELATIONS), "required": False,
+             "hint": "不选时为“相关”。"}])
+    elif f.kind == "reviews":
         w.update(widget="list", fields=[
-            {"label": "索引号", "name": "索引号", "widget": "string", "required": True,
-             "pattern": [_js(validate.index_regex(cat.site.index_pattern, site).pattern), "索引号格式不对"]},
-            {"label": "关系", "name": "关系", "widget": "select", "options": list(schema.RELATIONS), "default": "相关"}])
+            {"label": "环节", "name": "环节", "widget": "select", "options": list(schema.REVIEW_STAGES), "required": True},
+            {"label": "审核人", "name": "审核人", "widget": "string", "required": True},
+            {"label": "职务", "name": "职务", "widget": "string", "required": False},
+            {"label": "日期", "name": "日期", "required": True, **DATE},
+            {"label": "意见", "name": "意见", "widget": "select", "options": list(schema.REVIEW_OPINIONS), "required": True},
+            {"label": "说明", "name": "说明", "widget": "text", "required": False},
+            {"label": "放行", "name": "放行", "widget": "list", "required": False,
+             "hint": "仅保密审查：确属误报的密级或内部标志，并在说明中写明理由。"}])
+    elif f.kind == "withdrawal":
+        w.update(widget="object", collapsed=True, fields=[
+            {"label": "日期", "name": "日期", "required": False, **DATE},
+            {"label": "原因", "name": "原因", "widget": "select", "options": list(schema.WITHDRAWAL_REASONS), "required": False},
+            {"label": "决定人", "name": "决定人", "widget": "string", "required": False},
+            {"label": "说明", "name": "说明", "widget": "text", "required": False}])
     elif f.kind == "revisions":
         w.update(widget="list", fields=[{"label": "日期", "name": "日期", "required": True, **DATE},
                                         {"label": "说明", "name": "说明", "widget": "string", "required": True}])
     elif f.name == "index_no":
-        w.update(widget="string", default=next_no,
+        # Decap cannot compute the next free number (it depends on every branch's history), and a number
+        # fixed when the intranet site was built would be handed to every form: new entries leave it blank
+        # and `make check FIX=1` assigns it before the merge.
+        w.update(widget="string", required=False,
                  pattern=[_js(validate.index_regex(cat.site.index_pattern, site).pattern),
                           f"格式：{validate.index_example(cat.site.index_pattern, site)}"],
-                 hint=f.doc + " 新建时已填入生成网站时的下一个可用索引号；提交后如提示重复，请改用 make new 分配。")
+                 hint=f.doc + " 新建时留空：保存后由审核人运行 make check FIX=1 分配下一个未用过的索引号。已有的索引号不要修改。")
     elif f.name == "doc_no":
         w.update(widget="string", pattern=[_js(validate.DOC_NO_RE.pattern), "写成 机关代字〔四位年份〕序号号，如 示政办〔2024〕12号"])
     elif f.name == "policy_phone":
@@ -146,27 +173,30 @@ def widget(f: schema.Field, cat: Catalogue, col, next_no: str) -> dict:
     return w
 
 
-def collection(cat: Catalogue, col, next_no: str) -> dict:
+def collection(cat: Catalogue, col) -> dict:
     return {
         "name": col.slug, "label": col.name, "label_singular": col.name, "description": col.description,
         "folder": f"{newitem.ITEMS}/{col.slug}", "create": True, "extension": "md", "format": "yaml-frontmatter",
-        "path": "{{year}}/{{slug}}", "slug": "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}",
-        "media_folder": "{{filename}}", "public_folder": "{{filename}}",   # the item's own attachment folder
+        # a new entry is a folder of its own (…/2026/20261204-093000/index.md) holding its attachments: the
+        # attachment's path is known before the entry is first saved, so the saved path and the file agree
+        "path": "{{year}}/{{slug}}/index", "slug": "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}",
+        "media_folder": "", "public_folder": "",
         "identifier_field": "标题", "sortable_fields": ["发布日期", "标题"],
-        "fields": [widget(f, cat, col, next_no) for f in schema.FIELDS]
+        "fields": [widget(f, cat, col) for f in schema.FIELDS]
         + [{"label": "正文", "name": "body", "widget": "markdown", "required": False}],
     }
 
 
-def next_index_no(cat: Catalogue, root: Path) -> str:
-    site = dataclasses.asdict(cat.site)
-    used = {i.index_no for i in cat.items + cat.scheduled} | set(cat.site.retired_index_nos)
-    used |= {n for i in cat.items + cat.scheduled for n in i.former_index_nos}
-    used |= newitem.git_history_numbers(root, newitem.finder(site))
-    return newitem.next_index_no(site, used, cat.today)[0]
+def picker(cat: Catalogue) -> dict:
+    """Every item (items/<栏目>/<年>/<文件>, or …/<文件夹>/index.md from the form) as a hidden, read-only
+    collection for the 关联 picker; the path only sets how deep Decap looks."""
+    text = {"widget": "string", "required": False}
+    return {"name": PICKER, "label": "全部信息", "folder": newitem.ITEMS, "path": "{{栏目}}/{{year}}/{{month}}/{{slug}}",
+            "create": False, "delete": False, "hide": True, "extension": "md", "format": "yaml-frontmatter",
+            "identifier_field": "标题", "fields": [{"label": k, "name": k, **text} for k in ("标题", "索引号", "文号")]}
 
 
-def config(cat: Catalogue, admin: dict, root: Path, site_url: str = "") -> dict:
+def config(cat: Catalogue, admin: dict, site_url: str = "") -> dict:
     backend = {k: admin[k] for k in ("name", "repo", "branch", "base_url", "api_root", "app_id") if admin.get(k)}
     if backend.get("name") in ("gitea", "forgejo", "gitlab") and "api_root" not in backend:
         backend["api_root"] = backend["base_url"].rstrip("/") + BACKENDS[backend["name"]]
@@ -178,8 +208,8 @@ def config(cat: Catalogue, admin: dict, root: Path, site_url: str = "") -> dict:
         out["publish_mode"] = "editorial_workflow"
     if site_url:
         out["site_url"] = out["display_url"] = site_url
-    next_no = next_index_no(cat, root)
-    out["collections"] = [collection(cat, col, next_no) for col in cat.column_list() if col.is_leaf]
+    backend["commit_messages"] = COMMIT_MESSAGES
+    out["collections"] = [collection(cat, col) for col in cat.column_list() if col.is_leaf] + [picker(cat)]
     return out
 
 
@@ -214,8 +244,9 @@ def assets(cat: Catalogue, root: Path, site_url: str = "") -> tuple[list[Asset],
     if any(p.severity == ERROR for p in problems):
         return [], problems
     out = [Asset(ADMIN_DIR + "index.html", data=INDEX.format(body=cat.site.body_name).encode()),
-           Asset(ADMIN_DIR + "config.yml", data=to_yaml(config(cat, admin, root, site_url)).encode())]
+           Asset(ADMIN_DIR + "config.yml", data=to_yaml(config(cat, admin, site_url)).encode())]
     out += [Asset(ADMIN_DIR + p.name, src=p) for p in sorted(vendor.iterdir()) if p.is_file()]
+    out += auditsheet.assets(cat)               # 发布审核单: intranet only, like the form
     return out, problems
 
 
@@ -275,5 +306,5 @@ def command(argv: list[str], today: date) -> int:
     except InputError as exc:
         print(report(exc.problems))
         return 1
-    sys.stdout.write(to_yaml(config(cat, admin, root)))
+    sys.stdout.write(to_yaml(config(cat, admin)))
     return 0

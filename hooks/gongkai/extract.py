@@ -20,14 +20,35 @@ def _pdf(data: bytes) -> str:
     return extract_text(io.BytesIO(data))
 
 
-def _docx(data: bytes) -> str:
+def _docx_parts(data: bytes) -> list[tuple[str, str]]:
+    """(place, text) of a Word document: 正文, 表格, 页眉, 页脚."""
     from docx import Document
     doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
+    parts = [("正文", "\n".join(p.text for p in doc.paragraphs))]
+    rows = [" ".join(cell.text for cell in row.cells) for table in doc.tables for row in table.rows]
+    parts.append(("表格", "\n".join(rows)))
+    for n, section in enumerate(doc.sections, 1):
+        for place, part in (("页眉", section.header), ("页脚", section.footer),
+                            ("首页页眉", section.first_page_header), ("首页页脚", section.first_page_footer)):
+            if part.is_linked_to_previous and n > 1:
+                continue
+            text = "\n".join([p.text for p in part.paragraphs] +
+                             [" ".join(c.text for c in row.cells) for t in part.tables for row in t.rows])
+            if text.strip():
+                parts.append((place, text))
+    return [(place, text) for place, text in parts if text.strip()]
+
+
+def _docx(data: bytes) -> str:
+    return "\n".join(text for _, text in _docx_parts(data))
+
+
+def docx_parts(path: Path) -> list[tuple[str, str]]:
+    """(place, text) of a .docx file, for naming where the inspection found something; [] if unreadable."""
+    try:
+        return _docx_parts(path.read_bytes())
+    except Exception:  # noqa: BLE001 - the caller reports the unreadable file once
+        return []
 
 
 def _xlsx(data: bytes) -> str:

@@ -17,7 +17,7 @@ from .model import Item
 FEED_SIZE = 30
 EXPORT_FIELDS = ("index_no", "title", "publisher", "co_publishers", "doc_no", "registration_no", "date_signed",
                  "date_generated", "date_published", "column", "topic", "genre", "disclosure_mode",
-                 "disclosure_scope", "time_limit", "validity", "date_effective", "date_expires", "date_repealed",
+                 "withhold_reason", "disclosure_scope", "time_limit", "validity", "date_effective", "date_expires", "date_repealed",
                  "summary", "keywords", "policy_phone")
 # Columns added to the schema's fields in the exports.
 EXTRA = {"url": "网址", "column_path": "栏目路径", "attachments": "附件", "relations": "关联"}
@@ -39,6 +39,22 @@ def record(item: Item, url: str, column_name: str, column_path: str, validity: s
     row[EXTRA["url"]] = url
     row[EXTRA["attachments"]] = [{"标题": a.title, "网址": url + a.path, "大小": a.size} for a in item.attachments]
     row[EXTRA["relations"]] = [{"索引号": r.index_no, "关系": r.relation} for r in item.relations]
+    return row
+
+
+# What a 依申请公开 or 不予公开 item shows in the catalogue data, when the office lists them (目录列出非主动公开信息).
+WITHHELD_FIELDS = ("index_no", "title", "publisher", "co_publishers", "doc_no", "date_signed", "date_generated",
+                   "date_published", "column", "genre", "disclosure_mode", "withhold_reason")
+
+
+def withheld_record(item: Item, column_name: str, column_path: str) -> dict:
+    """A row like record()'s with the metadata only: no 内容概述, 网址, 附件 or 关联."""
+    row = record(item, "", column_name, column_path, None)
+    for name in EXPORT_FIELDS:
+        if name not in WITHHELD_FIELDS:
+            key = schema.BY_NAME[name].key
+            row[key] = [] if isinstance(row[key], list) else ""
+    row[EXTRA["attachments"]], row[EXTRA["relations"]] = [], []
     return row
 
 

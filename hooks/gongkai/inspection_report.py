@@ -31,6 +31,7 @@ def to_json(ins: Inspection) -> dict:
         "summary": {
             "errors": len(ins.errors), "warnings": len(ins.warnings), "items": ins.items,
             "scheduled": len(ins.scheduled), "columns": len(ins.columns),
+            "withdrawn": len(ins.withdrawn), "withheld": len(ins.withheld),
             "links_checked": ins.links_checked, "external_links": len(ins.external_links),
         },
         "veto": [{"name": v.name, "standard": v.standard, "status": v.status, "evidence": v.evidence}

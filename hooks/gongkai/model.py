@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import schema
 from .validate import Validated
 
 
@@ -30,6 +31,26 @@ class Relation:
 class Revision:
     date: date
     note: str          # what changed and why
+
+
+@dataclass
+class Review:
+    stage: str         # schema.REVIEW_STAGES
+    reviewer: str
+    role: str
+    date: date
+    opinion: str       # 通过 | 退回
+    note: str
+    cleared: list[str] = field(default_factory=list)   # 放行: marks the 保密审查 found to be false positives
+    position: int = 0  # 1-based place in the front matter's list
+
+
+@dataclass
+class Withdrawal:
+    date: date
+    reason: str        # schema.WITHDRAWAL_REASONS, shown on the notice
+    decided_by: str
+    note: str = ""     # internal
 
 
 @dataclass
@@ -70,7 +91,15 @@ class Item:
     revisions: list[Revision] = field(default_factory=list)       # 修订记录, oldest first
     former_index_nos: list[str] = field(default_factory=list)     # 曾用索引号: old addresses redirect here
     old_urls: list[str] = field(default_factory=list)             # 原网址: the old site's addresses redirect here
+    withhold_reason: str | None = None                            # 不予公开理由
+    reviews: list[Review] = field(default_factory=list)           # 审核记录 (never published)
+    withdrawal: Withdrawal | None = None                          # 撤回
     mtime_ns: int = 0
+
+    @property
+    def public(self) -> bool:
+        """Published with body and attachments: 主动公开 and not withdrawn."""
+        return self.disclosure_mode == schema.PUBLIC_MODE and self.withdrawal is None
 
     @property
     def year(self) -> int:
@@ -154,6 +183,7 @@ class Site:
     label_reports: str
     label_apply: str
     retired_index_nos: list[str] = field(default_factory=list)    # 已停用索引号: never assigned again
+    list_withheld: bool = False       # 目录列出非主动公开信息: metadata rows in catalogue.json/csv
     search_sites: list[dict] = field(default_factory=list)      # 联合检索: {名称, 地址}, this site first
 
 
@@ -168,6 +198,12 @@ class Catalogue:
     today: date
     updated: dict[str, date] = field(default_factory=dict)   # rel path → last change
     scheduled: list[Item] = field(default_factory=list)      # 发布日期 after today: held back until then
+    withheld: list[Item] = field(default_factory=list)       # 依申请公开, 不予公开: never published
+    withdrawn: list[Item] = field(default_factory=list)      # 撤回: only a notice at the old address
+
+    def every_item(self) -> list[Item]:
+        """Every valid item, published or not: what every check runs on."""
+        return self.items + self.scheduled + self.withheld + self.withdrawn
 
     def column_list(self) -> list[Column]:
         return [c for top in self.columns for c in top.walk()]
@@ -185,6 +221,8 @@ def _item(rec: dict) -> Item:
     fields["attachments"] = [Attachment(a["path"], a["title"], a["size"], a["src"]) for a in rec["attachments"]]
     fields["relations"] = [Relation(r["index_no"], r["relation"]) for r in rec["relations"]]
     fields["revisions"] = [Revision(r["date"], r["note"]) for r in rec["revisions"]]
+    fields["reviews"] = [Review(**r) for r in rec["reviews"]]
+    fields["withdrawal"] = Withdrawal(**rec["withdrawal"]) if rec.get("withdrawal") else None
     return Item(**fields)
 
 
@@ -194,6 +232,10 @@ def build(valid: Validated, root: Path, today: date) -> Catalogue:
     s["publishers"] = [Publisher(**p) for p in s["publishers"]]
     site = Site(**s)
     items = sorted((_item(r) for r in valid.items), key=lambda i: (i.date_published, i.index_no), reverse=True)
+    # Only public items reach the pages, lists, search, feeds and exports.
     return Catalogue(site, [_column(n, None) for n in valid.columns],
-                     [Topic(**t) for t in valid.topics], [i for i in items if i.date_published <= today],
-                     valid.pages, root, today, valid.updated, [i for i in items if i.date_published > today])
+                     [Topic(**t) for t in valid.topics], [i for i in items if i.public and i.date_published <= today],
+                     valid.pages, root, today, valid.updated,
+                     [i for i in items if i.public and i.date_published > today],
+                     [i for i in items if i.disclosure_mode != schema.PUBLIC_MODE],
+                     [i for i in items if i.withdrawal is not None])

@@ -154,7 +154,7 @@ def _env(root: Path) -> Environment:
     env = Environment(loader=FileSystemLoader([str(root / "overrides" / "gongkai" / "new"), str(TEMPLATES)]),
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["y"] = yaml_value
-    env.filters["cn"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["cn"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if isinstance(d, date) else d   # or a blank()
     return env
 
 

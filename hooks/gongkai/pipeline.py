@@ -5,7 +5,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import checks, decap, derive, extract, index, inspection_report, load, model, render, report, settings, validate
@@ -13,10 +13,14 @@ from .cache import open_cache
 from .problems import ERROR, InputError, Problem, errors
 
 
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
 def today() -> date:
-    """The build date; GONGKAI_TODAY=YYYY-MM-DD fixes it for reproducible builds."""
+    """The build date in Beijing time (a CI runner's clock is often UTC); GONGKAI_TODAY=YYYY-MM-DD fixes it
+    for reproducible builds."""
     fixed = os.environ.get("GONGKAI_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
+    return date.fromisoformat(fixed) if fixed else datetime.now(BEIJING).date()
 
 
 TIMES: dict[str, float] = {}          # seconds per stage of the last run in this process (benchmarks)

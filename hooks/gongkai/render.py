@@ -504,6 +504,7 @@ class Renderer:
             self.engine_page(SEARCH, "搜索", "search.html"),
         ]
         bulk, assets = self.item_pages()
+        bulk += self.withdrawn_pages()
         for col in self.cat.column_list():
             bulk += self.column_pages(col)
         bulk += self.browse_pages()
@@ -526,6 +527,15 @@ class Renderer:
                                               filters={"lx": ["页面"]}))
         return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs)
 
+    def withdrawn_pages(self) -> list[Page]:
+        """A withdrawn item's address keeps answering, with a notice: no body, no attachments."""
+        pages = []
+        for item in self.cat.withdrawn:
+            here, col = self.item_url(item), self.idx.columns[item.column]
+            html = self.render("withdrawn.html", here, item=item, column=col, crumbs=self.crumbs_for(col))
+            pages.append(Page(here, f"已撤回：{item.title}", html))
+        return pages
+
     def redirects(self, footer: str, taken: set[str] = frozenset()) -> list[Asset]:
         """A small page at each 曾用索引号's old address, and at the path of each 原网址 (an imported
         page's address on the old site), that sends the reader to the item's address; the 原网址 also
@@ -534,7 +544,7 @@ class Renderer:
         out, rows = [], []
         prefix = urlsplit(self.base_url).path if self.base_url else "/"
         own = prefix.lstrip("/")
-        for item in self.cat.items:
+        for item in self.cat.items + self.cat.withdrawn:
             target = self.item_url(item)
             pages = [(f"gk/{slug_of(old)}/", "index.html", old, "") for old in item.former_index_nos]
             for url in item.old_urls:
@@ -570,6 +580,10 @@ class Renderer:
             url = base + self.item_url(item)
             rows.append(feeds.record(item, url, col.name, col.path, self.idx.validity.get(item.index_no)))
             entries.append((item, url))
+        if self.site.list_withheld:                 # 依申请公开, 不予公开: catalogue metadata only
+            for item in self.cat.withheld:
+                col = self.idx.columns[item.column]
+                rows.append(feeds.withheld_record(item, col.name, col.path))
         today = self.cat.today.isoformat()
         body = self.site.body_name
         out = [Asset(OPEN_JSON, data=feeds.to_json(rows, today, body)), Asset(OPEN_CSV, data=feeds.to_csv(rows)),

@@ -172,7 +172,7 @@ def in_force(item: Item, day: date) -> bool:
 def documents(cat: Catalogue, kind: str) -> list[Item]:
     """Items in columns of 文件类别 `kind` that are documents (not 解读 or 图解)."""
     slugs = {c.slug for c in cat.column_list() if c.doc_class == kind}
-    return [i for i in cat.items if i.column in slugs and i.genre not in NOT_DOCUMENTS]
+    return [i for i in cat.items + cat.withdrawn if i.column in slugs and i.genre not in NOT_DOCUMENTS]
 
 
 def count_documents(docs: list[Item], year: int) -> dict[str, list[Item]]:
@@ -837,7 +837,7 @@ def proactive_counts(cat: Catalogue) -> dict[int, dict[str, int]]:
         for c in root.walk():
             top[c.slug] = root
     out: dict[int, dict[str, int]] = {}
-    for item in cat.items:
+    for item in cat.items + cat.withdrawn:         # a withdrawn item was published that year
         if item.disclosure_mode == "主动公开":
             row = out.setdefault(item.year, {})
             name = top[item.column].name

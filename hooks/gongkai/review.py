@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import load, pipeline, schema
+from . import load, pipeline, schema, validate
 from .problems import ERROR, Problem
 
 ITEMS = "catalogue/items"
@@ -100,7 +100,11 @@ def read_items(tree: Path) -> dict[str, Entry]:
     sources, _ = load.load_items(tree / ITEMS, tree)
     out: dict[str, Entry] = {}
     for src in sources:
-        entry = Entry(src.rel, src.meta, src.body, _files(src.path.with_suffix("")))
+        if src.path.name == "index.md":             # an item saved by the form: its folder holds the attachments
+            files = {k: v for k, v in _files(src.path.parent).items() if k != "index.md"}
+        else:
+            files = _files(src.path.with_suffix(""))
+        entry = Entry(src.rel, src.meta, src.body, files)
         out[entry.index_no or "file:" + entry.rel] = entry
     return out
 
@@ -189,8 +193,69 @@ def _finding(p: Problem) -> str:
     return f"- **{label}** `{p.code}` {where}：{p.message}"
 
 
+def duplicates(entry: Entry, entries: dict[str, Entry]) -> list[str]:
+    """Other items with the same 文号, title or text."""
+    doc_no, title = show(entry.meta.get("文号")), entry.title
+    text = validate.normal_text(entry.body)
+    out = []
+    for other in entries.values():
+        if other.rel == entry.rel:
+            continue
+        same = [what for what, hit in (("文号", doc_no != "（无）" and show(other.meta.get("文号")) == doc_no),
+                                       ("标题", other.title == title),
+                                       ("正文", len(text) >= 30 and validate.normal_text(other.body) == text)) if hit]
+        if same:
+            out.append(f"{'、'.join(same)}与 `{other.rel}`（{other.index_no}《{other.title}》）相同")
+    return out
+
+
+def disclosure_line(meta: dict) -> str:
+    mode = str(meta.get("公开方式") or schema.PUBLIC_MODE)
+    if meta.get("撤回"):
+        return "已撤回：原网址只显示撤回公告，正文和附件不公开。"
+    if mode == schema.PUBLIC_MODE:
+        return "主动公开：正文和附件将在网站上发布。"
+    reason = f"（理由：{show(meta.get('不予公开理由'))}）" if mode == "不予公开" else ""
+    return f"{mode}{reason}：不在网站上发布正文和附件。"
+
+
+def record_table(meta: dict) -> list[str]:
+    """The 审核记录 as a table (for reviewers only: never published)."""
+    rows = meta.get("审核记录")
+    if not isinstance(rows, list) or not rows:
+        return ["审核记录：（无）", ""]
+    out = ["| 环节 | 审核人 | 职务 | 日期 | 意见 | 说明 |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        r = r if isinstance(r, dict) else {}
+        note = show(r.get("说明")) + (f"（放行：{show(r.get('放行'))}）" if r.get("放行") else "")
+        out.append("| " + " | ".join(_cell(show(r.get(k))) for k in ("环节", "审核人", "职务", "日期", "意见")) +
+                   f" | {_cell(note)} |")
+    return out + [""]
+
+
+def new_item(c: Change, head: dict[str, Entry], findings: list[Problem]) -> list[str]:
+    """Everything a reviewer checks in a new item: fields, what is published, body, attachments,
+    duplicates, the gate's findings and the review record."""
+    e = c.head
+    out = [f"#### {e.title}", "", f"`{e.rel}` · 索引号 {e.index_no}", "", "**" + disclosure_line(e.meta) + "**", "",
+           "| 字段 | 内容 |", "|---|---|"]
+    out += [f"| {k} | {_cell(show(v), 300)} |" for k, v in e.meta.items() if k not in ("审核记录",)]
+    out += ["", "附件文件夹：" + ("；".join(f"{p}" for p in e.files) if e.files else "（无）") + "。", ""]
+    lines = e.body.strip().splitlines()
+    out += [f"<details><summary>正文（{len(lines)} 行）</summary>", "", "```markdown"] + lines[:DIFF_LINES * 2]
+    if len(lines) > DIFF_LINES * 2:
+        out.append(f"…（另有 {len(lines) - DIFF_LINES * 2} 行）")
+    out += ["```", "", "</details>", ""]
+    same = duplicates(e, head)
+    out += [f"> ⚠️ 可能重复：{s}。" for s in same] + ([""] if same else [])
+    mine = [p for p in findings if p.file == e.rel]
+    out += ([f"自查（{len(mine)}）：", ""] + [_finding(p) for p in mine] + [""]) if mine else ["自查：没有问题。", ""]
+    return out + record_table(e.meta)
+
+
 def markdown(base_rev: str, head_rev: str, changes: list[Change], introduced: list[Problem],
-             fixed: list[Problem], others: list[str], complete: bool = True) -> str:
+             fixed: list[Problem], others: list[str], complete: bool = True,
+             head: dict[str, Entry] | None = None, findings: list[Problem] | None = None) -> str:
     count = {k: sum(c.kind == k for c in changes) for k in ("新增", "修改", "废止", "删除")}
     out = [f"## 公开目录变更摘要：`{base_rev}` → `{head_rev}`", ""]
     if changes:
@@ -204,6 +269,9 @@ def markdown(base_rev: str, head_rev: str, changes: list[Change], introduced: li
         out += [f"| {_cell(c.head.index_no)} | {_cell(c.head.title)} | {_cell(show(c.head.meta.get('栏目')))} | "
                 f"{_cell(show(c.head.meta.get('发布日期')))} | `{c.head.rel}` |" for c in added]
         out.append("")
+        if head is not None:
+            for c in added:
+                out += new_item(c, head, findings or [])
     for kind, title in (("废止", "废止或失效"), ("修改", "修改")):
         group = [c for c in changes if c.kind == kind]
         if not group:
@@ -223,6 +291,8 @@ def markdown(base_rev: str, head_rev: str, changes: list[Change], introduced: li
                 out += ["```", "", "</details>", ""]
             if c.files:
                 out += ["附件文件夹：" + "；".join(c.files) + "。", ""]
+            if any(k in ("审核记录", "公开方式", "撤回") for k, _, _ in c.fields):
+                out += ["**" + disclosure_line(c.head.meta) + "**", ""] + record_table(c.head.meta)
             out += [f"> ⚠️ {n}" for n in c.notes] + ([""] if c.notes else [])
     removed = [c for c in changes if c.kind == "删除"]
     if removed:
@@ -261,11 +331,13 @@ def other_files(root: Path, base: str, head: str) -> list[str]:
 def review(root: Path, base: str, head: str, today: date) -> str:
     root = Path(root).resolve()
     with checkout(root, base) as old_tree, checkout(root, head) as new_tree:
-        changes = compare(read_items(old_tree), read_items(new_tree), today)
+        items = read_items(new_tree)
+        changes = compare(read_items(old_tree), items, today)
         before, after = pipeline.inspect(old_tree, today), pipeline.inspect(new_tree, today)
     introduced, fixed = compare_findings(before.inspection.findings, after.inspection.findings)
     complete = before.inspection.complete and after.inspection.complete
-    return markdown(base, head, changes, introduced, fixed, other_files(root, base, head), complete)
+    return markdown(base, head, changes, introduced, fixed, other_files(root, base, head), complete,
+                    items, after.inspection.findings)
 
 
 def command(argv: list[str], today: date) -> int:

@@ -17,7 +17,18 @@ DOC_KINDS = ("决议", "决定", "命令（令）", "公报", "公告", "通告"
 GENRES = DOC_KINDS + ("规划", "计划", "总结", "方案", "办法", "规定", "细则", "公示",
                       "解读", "图解", "年报", "动态", "数据", "名单", "指南", "其他")
 VALIDITY = ("现行有效", "已修改", "已废止", "已失效", "部分失效")
-DISCLOSURE_MODES = ("主动公开", "依申请公开")
+DISCLOSURE_MODES = ("主动公开", "依申请公开", "不予公开")
+# Only 主动公开 items are published with body and attachments; the others never (条例第十三至十六条).
+PUBLIC_MODE = "主动公开"
+# Why an item is not disclosed (不予公开理由): the categories of 条例第十四、十五、十六条.
+WITHHOLD_REASONS = ("国家秘密", "法律、行政法规禁止公开", "危及国家安全、公共安全、经济安全、社会稳定",
+                    "商业秘密", "个人隐私", "内部事务信息", "过程性信息", "行政执法案卷信息")
+# 审核记录: the stages of 三审 and 保密审查, in the order they are done, and the opinions.
+REVIEW_STAGES = ("初审", "复审", "终审", "保密审查")
+REVIEW_OPINIONS = ("通过", "退回")
+# 撤回: why a published item was withdrawn (the category is shown on the notice page).
+WITHDRAWAL_REASONS = ("涉及国家秘密", "涉及商业秘密或个人隐私", "内容有误", "重复发布", "依法不应公开",
+                      "已由新信息替代", "其他")
 DISCLOSURE_SCOPES = ("面向社会", "面向特定群体")
 # 关系 of a 关联 entry, read as "this item <relation> the target".
 RELATIONS = ("解读", "替代", "废止", "修改", "相关")
@@ -35,6 +46,7 @@ class Field:
     key: str                  # front-matter key (Chinese)
     name: str                 # code name
     kind: str                 # text | date | year | bool | enum | list | attachments | relations | revisions
+    #                           | reviews | withdrawal
     doc: str                  # what it means, for staff
     required: bool = False
     vocab: tuple[str, ...] = ()
@@ -70,8 +82,12 @@ FIELDS: tuple[Field, ...] = (
           "国务院公文主题分类，写作“一级\\二级”或“一级”，如 综合政务\\政务公开。不填时使用栏目的默认主题。",
           example="综合政务\\政务公开"),
     Field("体裁", "genre", "enum", "文种或信息类型。", vocab=GENRES, default="其他", example="通知"),
-    Field("公开方式", "disclosure_mode", "enum", "主动公开或依申请公开。", vocab=DISCLOSURE_MODES,
-          default="主动公开"),
+    Field("公开方式", "disclosure_mode", "enum",
+          "主动公开、依申请公开或不予公开（公文的公开属性，如“此件公开发布”“此件依申请公开”）。只有主动公开的信息"
+          "在网站上发布正文和附件；依申请公开、不予公开的不发布，只在本机关配置时列入公开目录数据（不含正文）。",
+          vocab=DISCLOSURE_MODES, default="主动公开"),
+    Field("不予公开理由", "withhold_reason", "enum", "公开方式为不予公开时必填：条例第十四至十六条规定的类别。",
+          vocab=WITHHOLD_REASONS),
     Field("公开范围", "disclosure_scope", "enum", "面向社会或面向特定群体。", vocab=DISCLOSURE_SCOPES,
           default="面向社会"),
     Field("公开时限", "time_limit", "text",
@@ -110,6 +126,15 @@ FIELDS: tuple[Field, ...] = (
           "发布后对本信息的每次更正或修改：每项写“日期”和“说明”（改了什么、为什么），显示在信息页面上。"
           "废止的文件不删除，改有效性并填废止日期。",
           example="- {日期: 2026-04-02, 说明: 更正附件2中的联系电话}"),
+    Field("审核记录", "reviews", "reviews",
+          "发布前的三审（初审、复审、终审）和保密审查，按先后每环节一项：环节、审核人、职务、日期、意见（通过或退回）、"
+          "说明。用 make sign 环节=复审 FILE=… 添加本人的一项。只用于内部存档（内网的发布审核单），不在公开网站上显示。"
+          "保密审查确认某个密级或敏感标志属于误报时，在该项写“放行: [标志]”并在说明中写明理由。",
+          example="- {环节: 初审, 审核人: 张三, 职务: 科员, 日期: 2024-03-06, 意见: 通过, 说明: 内容准确}"),
+    Field("撤回", "withdrawal", "withdrawal",
+          "已发布信息的撤回：日期、原因（类别）和决定人，可加说明（内部）。撤回后原网址只显示撤回公告（标题、索引号、"
+          "撤回日期和原因类别），正文和附件不再公开，也从目录、检索、订阅和开放数据中删除。",
+          example="{日期: 2026-12-04, 原因: 内容有误, 决定人: 李四}"),
     Field("曾用索引号", "former_index_nos", "list",
           "索引号更正前用过的索引号。旧网址会自动跳转到本信息的新网址，旧号永不再分配。",
           example="[11349901MB1C2D3E3D/2024-00013]"),
@@ -128,6 +153,9 @@ GRID = ("index_no", "topic", "publisher", "date_signed", "doc_no", "date_publish
 ATTACHMENT_KEYS = {"文件": "path", "标题": "title"}
 RELATION_KEYS = {"索引号": "index_no", "关系": "relation"}
 REVISION_KEYS = {"日期": "date", "说明": "note"}
+REVIEW_KEYS = {"环节": "stage", "审核人": "reviewer", "职务": "role", "日期": "date", "意见": "opinion",
+               "说明": "note", "放行": "cleared"}
+WITHDRAWAL_KEYS = {"日期": "date", "原因": "reason", "决定人": "decided_by", "说明": "note"}
 # Marks what staff still have to fill in (make new, Word import); an item containing it is not published.
 BLANK_MARK = "【待填写"
 
@@ -194,6 +222,9 @@ SITE_FIELDS: tuple[SiteField, ...] = (
     SiteField("已停用索引号", "retired_index_nos", "list",
               "用过但已不对应任何信息的索引号（如迁移前旧系统用过的号、撤回的信息）：新建信息不会分配，信息也不得使用。",
               required=False),
+    SiteField("目录列出非主动公开信息", "list_withheld", "bool",
+              "填 true 时，依申请公开和不予公开的信息也列入公开目录数据（catalogue.json/csv），只有索引号、标题、发布机构、"
+              "文号、日期、公开方式和不予公开理由类别，不含内容概述、正文和附件。", required=False, default=False),
     SiteField("每页条数", "page_size", "int", "目录每页显示的条数。", required=False, default=20),
     SiteField("首页最新条数", "home_latest", "int", "首页“最新公开”显示的条数。", required=False, default=10),
     SiteField("一级栏目名称.指南", "label_guide", "text", "一级栏目名称。", required=False,
@@ -255,6 +286,21 @@ def json_schema() -> dict:
                                           "properties": {"日期": {"type": "string", "format": "date",
                                                                 "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                                                          "说明": {"type": "string", "minLength": 1}}})
+        elif f.kind == "reviews":
+            p.update(type="array", items={"type": "object", "required": ["环节", "审核人", "日期", "意见"],
+                                          "additionalProperties": False,
+                                          "properties": {"环节": {"type": "string", "enum": list(REVIEW_STAGES)},
+                                                         "审核人": {"type": "string", "minLength": 1},
+                                                         "职务": {"type": "string"},
+                                                         "日期": {"type": "string", "format": "date"},
+                                                         "意见": {"type": "string", "enum": list(REVIEW_OPINIONS)},
+                                                         "说明": {"type": "string"},
+                                                         "放行": {"type": "array", "items": {"type": "string"}}}})
+        elif f.kind == "withdrawal":
+            p.update(type="object", required=["日期", "原因", "决定人"], additionalProperties=False,
+                     properties={"日期": {"type": "string", "format": "date"},
+                                 "原因": {"type": "string", "enum": list(WITHDRAWAL_REASONS)},
+                                 "决定人": {"type": "string", "minLength": 1}, "说明": {"type": "string"}})
         elif f.kind == "relations":
             p.update(type="array", items={"anyOf": [
                 {"type": "string"},

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import load
 from .model import Catalogue
 from .problems import ERROR, WARNING, Problem
-from .schema import GENRES
+from .schema import GENRES, REVIEW_STAGES
 from .standard import Standard, load_standard
 from .validate import nearest, parse_date
 from .workdays import Calendar, YearOverride
@@ -41,7 +41,10 @@ VETO = {
     "长期未更新": ("stale_long", 10, "应更新而长期未更新的栏目达到此数即单项否决"),
     "空白栏目": ("empty", 5, "空白栏目达到此数即单项否决"),
 }
-TOP_KEYS = ("需要解读", "错别字", "敏感词", "工作日调整", "历史信息迁入", "时限", "单项否决")
+TOP_KEYS = ("需要解读", "错别字", "敏感词", "密级标志", "审核记录", "工作日调整", "历史信息迁入", "时限", "单项否决")
+# 密级标志 (default): a mark stops publishing wherever it is found (see checks.find_marks).
+SECRET_MARKS = ("绝密", "机密", "秘密", "内部", "内部资料", "注意保密", "工作秘密")
+REVIEW_RULE_KEYS = ("环节", "栏目", "起始日期")
 NIL_KEYS = ("栏目", "日期", "有效至", "审核人", "说明", "标准目录事项")
 MIGRATION_KEYS = ("发布日期截至", "入库日期截至", "说明")
 
@@ -78,6 +81,10 @@ class Settings:
     interpret_genres: set[str] = field(default_factory=set)
     typos: dict[str, str] = field(default_factory=dict)        # wrong → right
     sensitive: list[str] = field(default_factory=list)
+    secret_marks: list[str] = field(default_factory=lambda: list(SECRET_MARKS))   # 密级标志: errors
+    review_stages: list[str] = field(default_factory=lambda: list(REVIEW_STAGES))  # 审核记录.环节, in order
+    review_columns: set[str] | None = None          # column slugs that need the record; None: every column
+    review_from: date | None = None                 # items published on or after this date; None: every item
     calendar: Calendar = field(default_factory=Calendar)
     migrations: list[Migration] = field(default_factory=list)
     limits: dict[str, int] = field(default_factory=lambda: {a: d for a, d, _ in LIMITS.values()})
@@ -162,13 +169,7 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
         r.add("settings-type", "应写“栏目”和“体裁”两个列表。", "如“栏目: [规范性文件]”。", "需要解读")
         need = {}
     r.unknown(need, ("栏目", "体裁"), "需要解读.")
-    for name in r.strings(need.get("栏目", []), "需要解读.栏目"):
-        if name in leaves:
-            s.interpret_columns.add(leaves[name].slug)
-        else:
-            near = nearest(name, [c.name for c in leaves.values()])
-            r.add("settings-column", f"没有名为“{name}”的末级栏目。",
-                  (f"是否想写“{near}”？" if near else "") + "栏目名称见 catalogue/columns.yml。", "需要解读.栏目")
+    s.interpret_columns |= _columns(r, need.get("栏目", []), "需要解读.栏目", leaves)
     for genre in r.strings(need.get("体裁", []), "需要解读.体裁"):
         if genre not in GENRES:
             near = nearest(genre, GENRES)
@@ -186,6 +187,9 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
                 continue
             s.typos[str(wrong).strip()] = right.strip()
     s.sensitive = r.strings(data.get("敏感词") or [], "敏感词")
+    if "密级标志" in data:
+        s.secret_marks = r.strings(data.get("密级标志") or [], "密级标志")
+    _review_rule(data.get("审核记录"), r, s, leaves)
 
     for key, table, target in (("时限", LIMITS, s.limits), ("单项否决", VETO, s.veto)):
         block = data.get(key) or {}
@@ -225,6 +229,42 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
         if pub and ent:
             s.migrations.append(Migration(pub, ent, str(entry["说明"]).strip(), line))
     return r.problems
+
+
+def _columns(r: _Reader, value, field: str, leaves: dict) -> set[str]:
+    """Slugs of the leaf columns named in a list setting; an unknown name is reported."""
+    out = set()
+    for name in r.strings(value, field):
+        if name in leaves:
+            out.add(leaves[name].slug)
+        else:
+            near = nearest(name, [c.name for c in leaves.values()])
+            r.add("settings-column", f"没有名为“{name}”的末级栏目。",
+                  (f"是否想写“{near}”？" if near else "") + "栏目名称见 catalogue/columns.yml。", field)
+    return out
+
+
+def _review_rule(data, r: _Reader, s: Settings, leaves: dict) -> None:
+    """审核记录: which stages (in order), for which columns, for items published from which date."""
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        r.add("settings-type", "应写“环节”“栏目”“起始日期”。", "如“审核记录: {环节: [初审, 保密审查, 复审, 终审]}”。", "审核记录")
+        return
+    r.unknown(data, REVIEW_RULE_KEYS, "审核记录.")
+    if "环节" in data:
+        stages = r.strings(data.get("环节") or [], "审核记录.环节")
+        for stage in stages:
+            if stage not in REVIEW_STAGES:
+                r.add("settings-review", f"“{stage}”不是可用的审核环节。", "可用的环节：" + "、".join(REVIEW_STAGES) + "。",
+                      "审核记录.环节")
+        if len(set(stages)) != len(stages):
+            r.add("settings-review", "环节有重复。", "每个环节只写一次，按审核的先后排列。", "审核记录.环节")
+        s.review_stages = [x for x in stages if x in REVIEW_STAGES]
+    if "栏目" in data:
+        s.review_columns = _columns(r, data.get("栏目") or [], "审核记录.栏目", leaves)
+    if data.get("起始日期") is not None:
+        s.review_from = r.date(str(data["起始日期"]), "审核记录.起始日期")
 
 
 def _overrides(data, r: _Reader) -> dict[int, YearOverride]:

@@ -100,6 +100,24 @@ def check_doc_no(value: str) -> tuple[str, str] | None:
     return ("；".join(reasons) or "不符合 GB/T 9704 发文字号写法"), suggestion
 
 
+# 公开属性 as printed on a 公文 (“此件公开发布”“（此件依申请公开）”“此件不予公开”) or on a 发文稿纸.
+DISCLOSURE_MARK = re.compile(r"此件\s*(公开发布|主动公开|依申请公开|不予公开)|公开属性\s*[：:|]\s*(主动公开|依申请公开|不予公开)")
+MARK_MODES = {"公开发布": "主动公开", "主动公开": "主动公开", "依申请公开": "依申请公开", "不予公开": "不予公开"}
+
+
+def disclosure_marks(text: str) -> list[tuple[int, str]]:
+    """(line, 公开方式) of every 公开属性 mark in a text (line numbers from 1)."""
+    if "此件" not in text and "公开属性" not in text:
+        return []
+    return [(1 + text.count("\n", 0, m.start()), MARK_MODES[m.group(1) or m.group(2)])
+            for m in DISCLOSURE_MARK.finditer(text)]
+
+
+def normal_text(text: str) -> str:
+    """Only the letters and digits of a text: two copies of one document compare equal however laid out."""
+    return re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+
+
 def credit_code_ok(code: str) -> bool:
     if len(code) != 18 or any(c not in CREDIT_CHARS for c in code):
         return False
@@ -144,6 +162,10 @@ def index_example(pattern: str, site: dict) -> str:
 def slug_of(index_no: str) -> str:
     """URL slug derived from the 索引号: stable across renames and moves."""
     return re.sub(r"[^A-Za-z0-9_.-]", "-", index_no)
+
+
+def _filled(value) -> bool:
+    return value not in (None, "", [], {}) and not (isinstance(value, str) and not value.strip())
 
 
 def _type_name(value) -> str:
@@ -487,10 +509,14 @@ class _ItemChecker:
         for f in schema.FIELDS:
             value = src.meta.get(f.key)
             if value is None or value == "" or value == []:
-                if f.required:
+                if f.required and f.name == "index_no":
+                    add("missing-field", f.key, "还没有索引号（表单新建的信息由系统分配）。",
+                        "运行 make check FIX=1：按本站格式分配下一个未用过的索引号并写入本文件。", line=2)
+                elif f.required:
                     add("missing-field", f.key, f"缺少必填字段（{f.doc}）。",
                         f"增加一行“{f.key}: {f.example or '……'}”。", line=2)
-                rec[f.name] = f.default if f.kind not in ("list", "attachments", "relations", "revisions") else []
+                rec[f.name] = f.default if f.kind not in ("list", "attachments", "relations", "revisions",
+                                                          "reviews") else []
                 continue
             rec[f.name] = self.coerce(f, value, add)
 
@@ -559,12 +585,19 @@ class _ItemChecker:
             return self.relations(value, add)
         if f.kind == "revisions":
             return self.revisions(value, add)
+        if f.kind == "reviews":
+            return self.reviews(value, add)
+        if f.kind == "withdrawal":
+            return self.withdrawal(value, add)
         raise AssertionError(f.kind)
 
     @staticmethod
     def entries(value, add, key: str, main: str, allowed: dict, example: str):
         """(position, mapping) of a list field whose entries are mappings; a bare string stands for `main`."""
         for i, entry in enumerate(value if isinstance(value, list) else [value], 1):
+            if entry is None or (isinstance(entry, dict) and not any(
+                    _filled(v) for k, v in entry.items() if not (k == "关系" and v == "相关"))):
+                continue                            # an empty row a form left behind: nothing was written
             if isinstance(entry, str):
                 entry = {main: entry}
             if not isinstance(entry, dict) or not isinstance(entry.get(main), str):
@@ -598,27 +631,126 @@ class _ItemChecker:
 
     def revisions(self, value, add):
         example = "每项一行：“  - {日期: 2026-04-02, 说明: 更正附件2中的联系电话}”。"
-        if not isinstance(value, list):
-            add("wrong-type", "修订记录", f"应是列表，现在写成了{_type_name(value)}。", example)
-            return []
         out = []
-        for i, entry in enumerate(value, 1):
-            if not isinstance(entry, dict):
-                add("wrong-type", "修订记录", f"第{i}项应写“日期”和“说明”。", example)
-                continue
+        for i, entry in self.rows(value, "修订记录", add, example, "“日期”和“说明”"):
             for key in set(entry) - set(schema.REVISION_KEYS):
                 add("unknown-key", "修订记录", f"第{i}项中的“{key}”不是可用的项。", "修订记录每项只写“日期”和“说明”。")
-            when, reason = parse_date(entry.get("日期", ""))
+            when = self.entry_date(entry, i, "修订记录", add, example, "填写实际修改的日期。")
             note = str(entry.get("说明") or "").strip()
-            if reason:
-                add("date-format", "修订记录", f"第{i}项的日期“{entry.get('日期', '')}”无法识别：{reason}。", example)
-            elif when > self.today:
-                add("date-future", "修订记录", f"第{i}项的日期 {when} 晚于今天（{self.today}）。", "填写实际修改的日期。")
             if not note:
                 add("missing-field", "修订记录", f"第{i}项缺少“说明”。", "写明改了什么、为什么改。")
-            if when and note and not reason:
+            if when and note:
                 out.append({"date": when, "note": note})
         return sorted(out, key=lambda r: r["date"])
+
+    @staticmethod
+    def rows(value, key: str, add, example: str, what: str):
+        """(position, mapping) of a list field whose entries are mappings; a form's empty rows are skipped."""
+        if not isinstance(value, list):
+            add("wrong-type", key, f"应是列表，现在写成了{_type_name(value)}。", example)
+            return
+        for i, entry in enumerate(value, 1):
+            if isinstance(entry, dict) and not any(_filled(v) for v in entry.values()):
+                continue                            # an empty row a form left behind
+            if not isinstance(entry, dict):
+                add("wrong-type", key, f"第{i}项应写{what}。", example)
+                continue
+            yield i, entry
+
+    def entry_date(self, entry: dict, i: int, key: str, add, example: str, hint: str) -> date | None:
+        """The 日期 of entry i of list field `key`, or None when it is not a date up to today (reported)."""
+        when, reason = parse_date(entry.get("日期", ""))
+        if reason:
+            add("date-format", key, f"第{i}项的日期“{entry.get('日期', '')}”无法识别：{reason}。", example)
+            return None
+        if when > self.today:
+            add("date-future", key, f"第{i}项的日期 {when} 晚于今天（{self.today}）。", hint)
+            return None
+        return when
+
+    def reviews(self, value, add):
+        """审核记录: one entry per stage done, oldest first (the order and completeness are checked with the
+        site's settings in the inspection)."""
+        example = "每项一行：“  - {环节: 初审, 审核人: 张三, 职务: 科员, 日期: 2024-03-06, 意见: 通过, 说明: ……}”。"
+        out = []
+        for i, entry in self.rows(value, "审核记录", add, example, "环节、审核人、职务、日期、意见和说明"):
+            for key in set(entry) - set(schema.REVIEW_KEYS):
+                add("unknown-key", "审核记录", f"第{i}项中的“{key}”不是可用的项。",
+                    "审核记录每项只写" + "、".join(schema.REVIEW_KEYS) + "。")
+            stage, opinion = str(entry.get("环节") or "").strip(), str(entry.get("意见") or "").strip()
+            who = str(entry.get("审核人") or "").strip()
+            ok = True
+            if stage not in schema.REVIEW_STAGES:
+                add("review-stage", "审核记录", f"第{i}项的环节“{stage}”不是可用的值。",
+                    "可用的值：" + "、".join(schema.REVIEW_STAGES) + "。")
+                ok = False
+            if opinion not in schema.REVIEW_OPINIONS:
+                add("review-opinion", "审核记录", f"第{i}项的意见“{opinion}”不是可用的值。", "写“通过”或“退回”。")
+                ok = False
+            if not who:
+                add("missing-field", "审核记录", f"第{i}项缺少“审核人”。", "写审核人的姓名。")
+                ok = False
+            when = self.entry_date(entry, i, "审核记录", add, example, "填写实际审核的日期。")
+            ok = ok and when is not None
+            cleared = entry.get("放行") or []
+            cleared = [cleared] if isinstance(cleared, str) else cleared
+            if not isinstance(cleared, list) or not all(isinstance(c, str) and c.strip() for c in cleared):
+                add("wrong-type", "审核记录", f"第{i}项的“放行”应是标志列表，如 [内部]。", "写成“放行: [内部]”。")
+                ok, cleared = False, []
+            if ok:
+                out.append({"stage": stage, "reviewer": who, "role": str(entry.get("职务") or "").strip(),
+                            "date": when, "opinion": opinion, "note": str(entry.get("说明") or "").strip(),
+                            "cleared": [c.strip() for c in cleared], "position": i})
+        return out
+
+    def withdrawal(self, value, add):
+        example = "写成“撤回: {日期: 2026-12-04, 原因: 内容有误, 决定人: 李四}”。"
+        if isinstance(value, dict) and not any(_filled(v) for v in value.values()):
+            return None                             # the form's empty 撤回 group: not withdrawn
+        if not isinstance(value, dict):
+            add("wrong-type", "撤回", f"应写日期、原因和决定人，现在写成了{_type_name(value)}。", example)
+            return None
+        for key in set(value) - set(schema.WITHDRAWAL_KEYS):
+            add("unknown-key", "撤回", f"“{key}”不是可用的项。", "撤回只写" + "、".join(schema.WITHDRAWAL_KEYS) + "。")
+        when, reason = parse_date(value.get("日期", ""))
+        why, who = str(value.get("原因") or "").strip(), str(value.get("决定人") or "").strip()
+        ok = True
+        if reason:
+            add("date-format", "撤回", f"撤回日期“{value.get('日期', '')}”无法识别：{reason}。", example)
+            ok = False
+        elif when > self.today:
+            add("date-future", "撤回", f"撤回日期 {when} 晚于今天（{self.today}）。", "撤回立即生效，填今天的日期。")
+            ok = False
+        if why not in schema.WITHDRAWAL_REASONS:
+            add("bad-value", "撤回", f"原因“{why}”不是可用的类别。", "可用的类别：" + "、".join(schema.WITHDRAWAL_REASONS)
+                + "。详细情况写在“说明”中（不公开）。")
+            ok = False
+        if not who:
+            add("missing-field", "撤回", "缺少“决定人”。", "写作出撤回决定的负责人姓名。")
+            ok = False
+        if not ok:
+            return None
+        return {"date": when, "reason": why, "decided_by": who, "note": str(value.get("说明") or "").strip()}
+
+    def disclosure(self, rec: dict, src: Source, add) -> None:
+        """公开方式 decides what is published; a 公开属性 mark in the text must agree with it."""
+        mode = rec.get("disclosure_mode")
+        if mode == "不予公开" and not rec.get("withhold_reason"):
+            add("withhold-reason", "公开方式", "公开方式为不予公开，但没有填写“不予公开理由”。",
+                "增加一行“不予公开理由: ……”，可用的类别：" + "、".join(schema.WITHHOLD_REASONS) + "。")
+        if rec.get("withhold_reason") and mode != "不予公开":
+            add("withhold-reason", "不予公开理由", f"公开方式是“{mode}”，不应填写不予公开理由。",
+                "删除这一行，或把公开方式改为“不予公开”。")
+        for n, marked in disclosure_marks(src.body):
+            if mode and marked != mode:
+                written = "写明" if "公开方式" in src.meta else "未写，按默认值"
+                add("disclosure-mismatch", "公开方式",
+                    f"正文第{n}行的公开属性标注为“{marked}”，与公开方式“{mode}”（{written}）不一致。",
+                    f"核对原件：按文件标注把公开方式改为“{marked}”；确属标注错误的，经审核后改正正文中的标注。",
+                    line=src.body_line + n - 1)
+                break
+        if rec.get("withdrawal") and mode != schema.PUBLIC_MODE:
+            add("withdrawal-unpublished", "撤回", f"公开方式为“{mode}”的信息从未在网站上发布，无需撤回。", "删除“撤回”。")
 
     def placeholders(self, src: Source, add) -> None:
         """Text left for staff to fill by make new or the Word import blocks publishing."""
@@ -654,6 +786,7 @@ class _ItemChecker:
 
     def cross_checks(self, rec: dict, src: Source, add) -> None:
         self.placeholders(src, add)
+        self.disclosure(rec, src, add)
         self.image_alt(src, add)
         idx = rec.get("index_no")
         if idx:
@@ -753,7 +886,7 @@ class _ItemChecker:
             else:
                 att["size"] = target.stat().st_size
                 att["src"] = target
-        if not src.body.strip() and not rec.get("attachments"):
+        if not src.body.strip() and not rec.get("attachments") and not rec.get("withdrawal"):
             add("empty-body", None, "正文和附件都是空的。", "在信息字段区之后写正文，或列出附件。",
                 line=src.body_line)
 
