@@ -324,8 +324,8 @@ def bundle(docs: list[SearchDoc]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     total = len(docs)
     fields = [fields_of(doc) for doc in docs]
-    avg = {f: max(1.0, sum(len(d.get(f, "")) for d in fields) / max(1, sum(f in d for d in fields)))
-           for f in FIELDS}
+    avg = {f: max(1.0, sum(len(d.get(f, "")) for d in fields) / max(1, sum(bool(d.get(f)) for d in fields)))
+           for f in FIELDS}                      # mean length where the field is not empty
     words: dict[str, tuple[array, array]] = defaultdict(lambda: (array("I"), array("f")))
     filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
     doc_codes, doc_tfs = [], []                    # CJK token codes of each document and their weighted tf
