@@ -14,7 +14,8 @@ for the exact phrase.
 Ranking (BM25F): every posting carries an impact byte, the document's field-weighted,
 length-normalised term frequency for that token, saturated (tf/(K1+tf)) and scaled
 to 1–255; the browser multiplies it by the token's idf over all bundles. Field
-weights: 标题 > 文号/索引号 > 内容概述/关键词 > 主题分类/体裁/栏目/机构/日期 > 正文 > 附件.
+weights: 标题 > 文号/索引号 > 内容概述/关键词 > 主题分类/体裁/栏目/机构/日期 > 正文 > 附件 (an
+attachment's file title and its text).
 
 The index is split into one bundle per year of 发布日期 (documents without a date,
 the hand-written pages, in bundle "0000"), so a new or changed item rebuilds one
@@ -65,8 +66,8 @@ LAPSED = ("已废止", "已失效")
 
 # BM25F: field weight and length normalisation (b); K1 saturates the weighted term frequency.
 FIELDS = {"title": (8.0, 0.5), "numbers": (5.0, 0.0), "summary": (3.0, 0.5), "meta": (2.0, 0.3),
-          "body": (1.0, 0.75), "attachment": (0.6, 0.75)}
-K1 = 1.2
+          "body": (1.0, 0.75), "attachment title": (1.5, 0.5), "attachment": (0.6, 0.75)}
+K1 = 6.0
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DOC_NO = re.compile(r"^(.*?)[〔\[(【]\s*(\d{2}|\d{4})\s*[〕\])】]\s*第?\s*0*(\d+)\s*号?$")
@@ -313,7 +314,7 @@ def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None,
 
 def fields_of(doc: SearchDoc) -> dict[str, str]:
     """The normalized text of each ranking field of a document."""
-    return {"title": normalize(doc.title), "numbers": normalize(f"{doc.doc_no} {doc.index_no}"),
+    return {"attachment title" if doc.kind == "附件" else "title": normalize(doc.title), "numbers": normalize(f"{doc.doc_no} {doc.index_no}"),
             "summary": normalize(doc.summary),
             "meta": normalize(" ".join(filter(None, (doc.date, doc.publisher, doc.meta)))),
             "attachment" if doc.kind == "附件" else "body": normalize(doc.text)}

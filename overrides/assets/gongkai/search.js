@@ -941,6 +941,12 @@
             });
           });
         },
+        /* The first n results as shown, for the judged query set (tests/test_search_ranking.py). */
+        top: function (q, sort, n) {
+          return index.search(q, {}, sort || "rel").then(function (r) {
+            return index.verified(r, 0, n).then(function (p) { return p.docs.map(function (d) { return d.url; }); });
+          });
+        },
         candidates: function (q) { return index.search(q, {}, "rel").then(function (r) { return r.ids.length; }); },
         count: function (q) {
           return index.search(q, {}, "rel").then(function (r) { return index.verified(r, 0, PAGE).then(function () { return index.count(r); }); });
