@@ -959,6 +959,23 @@
     });
   }
 
+  /* The theme's script, held back by overrides/main.html on this page: loaded once the first results are
+     shown. It starts on DOMContentLoaded, long past by then: its listener for that event is called at once. */
+  function theme() {
+    var held = document.querySelector('script[type="gk/lazy"][data-gk-src]');
+    if (!held) return;
+    held.removeAttribute("type");
+    var add = document.addEventListener, el = document.createElement("script");
+    document.addEventListener = function (type, fn, opts) {
+      if (type !== "DOMContentLoaded") return add.call(this, type, fn, opts);
+      setTimeout(function () { (fn.handleEvent ? fn.handleEvent.bind(fn) : fn).call(document, new Event(type)); });
+    };
+    el.onload = el.onerror = function () { document.addEventListener = add; };
+    el.src = held.getAttribute("data-gk-src");
+    held.parentNode.insertBefore(el, held.nextSibling);
+  }
+
   var root = document.getElementById("gk-search");
-  if (root) ui(root);
+  if (root) ui(root).then(function () { setTimeout(theme); });
+  else theme();
 })();
