@@ -411,3 +411,15 @@ def test_a_phrase_past_the_first_chunk_is_checked_on_the_whole_text(browser, con
     assert "找到 1 条结果" in pg.inner_text("[data-gk-status]")
     assert "高标准农田" in pg.inner_text(".gk-hit-excerpt mark")
     pg.close()
+
+
+def test_a_query_typed_on_the_empty_page_is_ranked(page):
+    """The empty page lists by date; a query typed there is ranked by 相关度 unless a sort was picked."""
+    pg, base = page
+    pg.goto(base + "search/")
+    pg.wait_for_function("window.gkSearch !== undefined")
+    pg.fill("#gk-search-q", "示政办〔2023〕9号")
+    pg.press("#gk-search-q", "Enter")
+    pg.wait_for_selector("#gk-search[data-gk-done]")
+    assert "sort=" not in pg.url and pg.input_value("#gk-sort") == "rel"
+    assert "示政办〔2023〕9号" in pg.inner_text(".gk-hits li >> nth=0")

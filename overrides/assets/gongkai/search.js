@@ -748,14 +748,14 @@
     var more = root.querySelector("[data-gk-more]"), selects = {}, labels = {}, current = null;
     var toggle = root.querySelector("[data-gk-filter-toggle]"), panel = root.querySelector("[data-gk-filter-panel]");
     var chips = root.querySelector("[data-gk-chips]"), sortSel = root.querySelector("[name=sort]");
-    var totals = {};
+    var totals = {}, chosenSort = false;
 
     function state() {
       var p = new URLSearchParams(location.search), f = {};
       Object.keys(selects).forEach(function (k) { var v = p.get(k); if (v) f[k] = [v]; });
-      var q = p.get("q") || "", sort = p.get("sort");
-      if (!SORTS[sort]) sort = q ? "rel" : "new";
-      return { q: q, filters: f, sort: sort };
+      var q = p.get("q") || "", sort = p.get("sort"), chosen = !!SORTS[sort];
+      if (!chosen) sort = q ? "rel" : "new";
+      return { q: q, filters: f, sort: sort, chosen: chosen };
     }
 
     function render(docs, append, terms) {
@@ -842,6 +842,7 @@
       input.value = s.q;
       Object.keys(selects).forEach(function (k) { selects[k].value = (s.filters[k] || [""])[0]; });
       sortSel.value = s.sort;
+      chosenSort = s.chosen;
       sortSel.querySelector("option[value=rel]").disabled = !s.q;
       showChips(s);
       if (!s.q && !Object.keys(s.filters).length) {
@@ -872,7 +873,7 @@
       var p = new URLSearchParams(), q = input.value.trim();
       if (q) p.set("q", q);
       Object.keys(selects).forEach(function (k) { if (selects[k].value) p.set(k, selects[k].value); });
-      var sort = sortSel.value;
+      var sort = chosenSort ? sortSel.value : q ? "rel" : "new";     /* a sort not picked follows the query */
       if (sort !== (q ? "rel" : "new") && !(sort === "rel" && !q)) p.set("sort", sort);
       history.pushState(null, "", "?" + p.toString());
       root.removeAttribute("data-gk-done");
@@ -927,7 +928,7 @@
         labels[key] = f.label;
         totals[key] = new Map(f.values);
       });
-      sortSel.addEventListener("change", go);
+      sortSel.addEventListener("change", function () { chosenSort = true; go(); });
       form.addEventListener("submit", go);
       window.addEventListener("popstate", run);
       window.gkSearch = {
