@@ -14,7 +14,8 @@ def decode_scored(data: bytes, total: int) -> tuple[list[int], list[int]]:
     if data[0] in (1, 3):
         size = (total + 7) // 8 if scored else len(data) - 1
         ids = [i * 8 + b for i, byte in enumerate(data[1:1 + size]) for b in range(8) if byte >> b & 1]
-        return ids, list(data[1 + size:]) if scored else []
+        halves = [h for byte in data[1 + size:] for h in (byte & 15, byte >> 4)][:len(ids)]
+        return ids, [h * 17 for h in halves] if scored else []
     width = data[1]
     count = (len(data) - 2) // (width + scored)
     deltas = array({1: "B", 2: "H", 4: "I"}[width], data[2:2 + count * width])
@@ -97,7 +98,9 @@ def test_postings_round_trip_sparse_and_dense():
     scored = index.encode_postings(sparse, 100000, [5, 6, 7, 255])
     assert scored[0] == 2 and decode_scored(scored, 100000) == (list(sparse), [5, 6, 7, 255])
     scored = index.encode_postings(dense, 1001, [1 + n % 255 for n in range(500)])
-    assert scored[0] == 3 and decode_scored(scored, 1001) == (list(dense), [1 + n % 255 for n in range(500)])
+    assert scored[0] == 3 and len(scored) == 1 + 126 + 250
+    assert decode_scored(scored, 1001) == (list(dense), [17 * min(15, max(1, round((1 + n % 255) / 17)))
+                                                          for n in range(500)])
 
 
 def test_fnv1a_matches_reference_values():

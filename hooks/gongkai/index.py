@@ -155,9 +155,18 @@ def uvarint(n: int) -> bytes:
     return bytes(out)
 
 
+def nibbles(impacts) -> bytes:
+    """Impacts 1–255 as 1–15 (×17), two to a byte, the first in the low half."""
+    q = np.clip(np.rint(np.asarray(impacts, dtype=np.float64) / 17), 1, 15).astype(np.uint8)
+    if len(q) % 2:
+        q = np.append(q, np.uint8(0))
+    return (q[0::2] | q[1::2] << 4).tobytes()
+
+
 def encode_postings(ids, total: int, impacts=None) -> bytes:
-    """Sorted ids as a bitmap (type 1) or as deltas of fixed width (type 0); with impacts (one byte per
-    id, in id order, appended) types 3 and 2."""
+    """Sorted ids as a bitmap (type 1) or as deltas of fixed width (type 0); with impacts, in id order,
+    appended: type 2 (deltas, one byte each) and type 3 (bitmap, half a byte each — a token in so many
+    documents has a low idf and needs no finer scores)."""
     ids = np.asarray(ids, dtype=np.int64)
     tail = b"" if impacts is None else np.asarray(impacts, dtype=np.uint8).tobytes()
     scored = 2 if impacts is not None else 0
@@ -165,6 +174,7 @@ def encode_postings(ids, total: int, impacts=None) -> bytes:
     if len(ids) * 1 >= bitmap_size:
         bits = np.zeros(bitmap_size * 8, dtype=bool)
         bits[ids] = True
+        tail = b"" if impacts is None else nibbles(impacts)
         return bytes([1 + scored]) + np.packbits(bits, bitorder="little").tobytes() + tail
     deltas = np.diff(ids, prepend=0)
     top = int(deltas.max())

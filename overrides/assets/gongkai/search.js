@@ -110,7 +110,10 @@
         while (b) { var low = b & -b; list.push((i - 1) * 8 + 31 - Math.clz32(low)); b ^= low; }
       }
       ids = Uint32Array.from(list);
-      return { ids: ids, imp: scored ? bytes.subarray(end + 1, end + 1 + ids.length) : null };
+      if (!scored) return { ids: ids, imp: null };
+      var imp = new Uint8Array(ids.length);      /* half a byte each, ×17 */
+      for (var q = 0; q < ids.length; q++) imp[q] = (q & 1 ? bytes[end + 1 + (q >> 1)] >> 4 : bytes[end + 1 + (q >> 1)] & 15) * 17;
+      return { ids: ids, imp: imp };
     }
     var width = bytes[1], count = (bytes.length - 2) / (scored ? width + 1 : width), acc = 0;
     ids = new Uint32Array(count);
