@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,25 +48,10 @@ QUERIES = {
     "absent": ["qqqzzz", "财政 qqqzzz", "霍政办"],
 }
 LOOKUPS = 20            # 文号 lookups sampled from the catalogue, and a quarter as many 索引号
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]")
-CJK_BRACKETS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]|[〔〕]")
+from gongkai.index import normalize  # noqa: E402
+from test_search_browser import squash, terms  # noqa: E402  (the truth the browser tests use)
+
 WORD = re.compile(r"[a-z0-9]+")
-BRACKETS = str.maketrans("[(【])】", "〔〔〔〕〕〕")
-
-
-def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower().translate(BRACKETS)
-
-
-def squash(text: str, brackets: bool = False) -> str:
-    return "".join((CJK_BRACKETS if brackets else CJK).findall(normalize(text)))
-
-
-def terms(q: str) -> list[tuple[str, set, bool]]:
-    """Each term as (squashed text, its Latin/digit words, which must match whole words, whether its
-    brackets count)."""
-    raw = [t for pair in re.findall(r'"([^"]*)"|(\S+)', normalize(q)) for t in pair if t and squash(t)]
-    return [(squash(t, "〔" in t or "〕" in t), set(WORD.findall(t)), "〔" in t or "〕" in t) for t in raw]
 
 
 def store(site: Path) -> list[dict]:
@@ -246,6 +230,22 @@ def page_weight(browser, base: str) -> dict:
             "search page own KB": round(sum(n for u, n in entries if not SHARED.search(u)) / 1024, 1)}
 
 
+def typed(browser, base: str, q: str):
+    """A fresh page (cold cache) with q typed into the search page: (context, page, ms to the first
+    results, the index files fetched for them)."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.goto(base + "search/")
+    pg.wait_for_function("window.gkSearch !== undefined")
+    pg.evaluate("performance.clearResourceTimings()")
+    pg.fill("#gk-search-q", q)
+    pg.press("#gk-search-q", "Enter")
+    pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
+    fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
+                          ".map(e => e.transferSize)")
+    return ctx, pg, int(pg.get_attribute("#gk-search", "data-gk-ms")), fetched
+
+
 def lookups(browser, base: str, docs: list[dict]) -> list[dict]:
     """文号 and 索引号 typed into a fresh page: bytes of index data, time, and whether the document is first."""
     with_no = sorted((d for d in docs if d["doc_no"] and d["kind"] == "信息"), key=lambda d: (d["bundle"], d["id"]))
@@ -253,19 +253,10 @@ def lookups(browser, base: str, docs: list[dict]) -> list[dict]:
     cases = [(d["doc_no"], d) for d in with_no[::step][:LOOKUPS]]
     cases += [(d["index_no"].split("/")[-1], d) for d in with_no[step // 2::step * 4][:LOOKUPS // 4]]
     rows = []
-    for typed, doc in cases:
-        ctx = browser.new_context()
-        pg = ctx.new_page()
-        pg.goto(base + "search/")
-        pg.wait_for_function("window.gkSearch !== undefined")
-        pg.evaluate("performance.clearResourceTimings()")
-        pg.fill("#gk-search-q", typed)
-        pg.press("#gk-search-q", "Enter")
-        pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
-        fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))")
+    for q, doc in cases:
+        ctx, pg, ms, fetched = typed(browser, base, q)
         first = pg.get_attribute(".gk-hits h3 a", "href") if pg.query_selector(".gk-hits h3 a") else ""
-        rows.append({"lookup": typed, "ms": int(pg.get_attribute("#gk-search", "data-gk-ms")),
-                     "KB": round(sum(e["transferSize"] for e in fetched) / 1024, 1), "requests": len(fetched),
+        rows.append({"lookup": q, "ms": ms, "KB": round(sum(fetched) / 1024, 1), "requests": len(fetched),
                      "first": (first or "").endswith(doc["url"])})
         ctx.close()
     return rows
@@ -289,24 +280,14 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[
         for group, queries in QUERIES.items():
             for q in queries:
                 want = matching(docs, q)
-                ctx = browser.new_context()
-                pg = ctx.new_page()
-                pg.goto(base + "search/")
-                pg.wait_for_function("window.gkSearch !== undefined")
-                pg.evaluate("performance.clearResourceTimings()")
-                pg.fill("#gk-search-q", q)
-                pg.press("#gk-search-q", "Enter")
-                pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
-                ms = int(pg.get_attribute("#gk-search", "data-gk-ms"))
+                ctx, pg, ms, fetched = typed(browser, base, q)
                 shown = SHOWN.search(pg.inner_text("[data-gk-status]"))
-                fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
-                                      ".reduce((s, e) => s + e.transferSize, 0)")
                 candidates = pg.evaluate("q => gkSearch.candidates(q)", q)
                 if by_ids:      # candidate ids before the per-result phrase check: a lower bound on precision
                     got = set(pg.evaluate("q => gkSearch.index.search(q, {}, 'new').then(r => Array.from(r.ids))", q))
                 else:
                     got = set(pg.evaluate("q => gkSearch.urls(q)", q))
-                row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(fetched / 1024, 1),
+                row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(sum(fetched) / 1024, 1),
                        "shown": (("约 " if shown.group(1) == "约" else "") + shown.group(2)) if shown else "0",
                        "candidates": candidates, "recall": len(got & want) / len(want) if want else float(not got),
                        "precision": len(got & want) / len(got) if got else float(not want)}
