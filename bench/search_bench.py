@@ -48,27 +48,7 @@ QUERIES = {
     "absent": ["qqqzzz", "财政 qqqzzz", "霍政办"],
 }
 LOOKUPS = 20            # 文号 lookups sampled from the catalogue, and a quarter as many 索引号
-from gongkai.index import normalize  # noqa: E402
-from test_search_browser import squash, terms  # noqa: E402  (the truth the browser tests use)
-
-WORD = re.compile(r"[a-z0-9]+")
-
-
-def store(site: Path) -> list[dict]:
-    """The document store of a built site (format 3 or 4): each document's bundle, id, whole text."""
-    out = []
-    for path in (site / "search").glob("*/d/*/*.json"):
-        if "-" in path.stem:
-            continue
-        row = json.loads(path.read_text())
-        text = " ".join(row[1:6]) + " " + row[10]
-        if len(row) > 12:                            # format 4: more text in chunks, 内容概述, shown fields
-            text += "".join(json.loads(path.with_name(f"{path.stem}-{k}.json").read_text())
-                            for k in range(1, row[11] + 1)) + " " + " ".join(row[12:14])
-        out.append({"bundle": path.parts[-4], "id": int(path.stem), "url": row[0], "kind": row[7],
-                    "doc_no": row[2], "index_no": row[3], "hay": squash(text), "hayb": squash(text, True),
-                    "words": set(WORD.findall(normalize(text)))})
-    return out
+from test_search_browser import documents, terms  # noqa: E402  (the truth the browser tests use)
 
 
 def matching(docs: list[dict], q: str) -> set:
@@ -268,7 +248,7 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[
     offset, at = {}, 0
     for bundle in json.loads((site / "search/manifest.json").read_text())["bundles"]:    # ids as search.js numbers them
         offset[bundle["dir"]], at = at, at + bundle["count"]
-    docs = store(site)
+    docs = documents(site)
     for d in docs:
         d["key"] = offset[d["bundle"]] + d["id"] if by_ids else d["url"]
     rows = []

@@ -35,17 +35,20 @@ def terms(q: str) -> list[tuple[str, set, bool]]:
 
 
 def documents(site: Path) -> list[dict]:
-    """The search document store: what each result's whole text is."""
+    """The search document store of a built site: each document's bundle, id and whole text (format 4; the
+    benchmark also reads format 3, without chunks, 内容概述 and shown fields)."""
     docs = []
     for path in (site / "search").glob("*/d/*/*.json"):
         if "-" in path.stem:
             continue
         row = json.loads(path.read_text())
-        body = row[10] + "".join(json.loads(path.with_name(f"{path.stem}-{k}.json").read_text())
-                                 for k in range(1, row[11] + 1))
-        text = " ".join(row[1:6] + row[12:14]) + " " + body
-        docs.append({"url": row[0], "hay": squash(text), "hayb": squash(text, True), "date": row[4],
-                     "kind": row[7], "words": set(WORD.findall(index.normalize(text)))})
+        text = " ".join(row[1:6]) + " " + row[10]
+        if len(row) > 12:
+            text += "".join(json.loads(path.with_name(f"{path.stem}-{k}.json").read_text())
+                            for k in range(1, row[11] + 1)) + " " + " ".join(row[12:14])
+        docs.append({"bundle": path.parts[-4], "id": int(path.stem), "url": row[0], "kind": row[7],
+                     "doc_no": row[2], "index_no": row[3], "date": row[4], "hay": squash(text),
+                     "hayb": squash(text, True), "words": set(WORD.findall(index.normalize(text)))})
     return docs
 
 
