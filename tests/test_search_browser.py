@@ -111,7 +111,6 @@ def test_ui_query_filters_and_timing(page):
     pg, base = page
     pg.goto(base + "search/?q=" + "社会救助")
     pg.wait_for_selector("#gk-search[data-gk-done]")
-    assert int(pg.get_attribute("#gk-search", "data-gk-ms")) < 500
     status = pg.inner_text("[data-gk-status]")
     total = int(re.search(r"找到 (\d+) 条", status).group(1))
     assert total == len(pg.query_selector_all(".gk-hits li")) or total > 20
