@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import os
 import platform
@@ -195,19 +196,26 @@ SHOWN = re.compile(r"(找到|约) (\d+) 条")
 SHARED = re.compile(r"/assets/(stylesheets|javascripts)/|/assets/gongkai/(gongkai|a11y)\.|favicon|dzjg")
 
 
-def page_weight(browser, base: str) -> dict:
-    """Bytes and requests of opening the search page, until it is ready for a query (the theme's script,
-    fetched after that, not counted); "own": without the theme's and the site's shared files, which any
-    earlier page of the site has put in the cache."""
+def page_weight(browser, base: str, site: Path) -> dict:
+    """Bytes and requests of opening the search page until it is ready for a query (a file the page fetches
+    after that, like the theme's script on format 4, not counted); "own": without the theme's and the
+    site's shared files, which any earlier page of the site has put in the cache; "gzip": the same files
+    as a server compressing them would send."""
     ctx = browser.new_context()
     pg = ctx.new_page()
     pg.goto(base + "search/")
     pg.wait_for_function("window.gkSearch !== undefined")
-    entries = pg.evaluate("[performance.getEntriesByType('navigation')[0]].concat(performance.getEntriesByType("
-                          "'resource')).map(e => [e.name, e.transferSize])")
+    ready = float(pg.get_attribute("#gk-search", "data-gk-ready") or "Infinity")
+    entries = pg.evaluate("r => [performance.getEntriesByType('navigation')[0]].concat(performance.getEntriesBy"
+                          "Type('resource').filter(e => e.startTime <= r)).map(e => [e.name, e.transferSize])", ready)
     ctx.close()
+
+    def gzipped(url: str) -> int:
+        path = site / url[len(base):].split("?")[0]
+        return len(gzip.compress((path / "index.html" if path.is_dir() else path).read_bytes(), 6))
     return {"search page KB": round(sum(n for _, n in entries) / 1024, 1), "search page requests": len(entries),
-            "search page own KB": round(sum(n for u, n in entries if not SHARED.search(u)) / 1024, 1)}
+            "search page own KB": round(sum(n for u, n in entries if not SHARED.search(u)) / 1024, 1),
+            "search page KB (gzip)": round(sum(gzipped(u) for u, _ in entries) / 1024, 1)}
 
 
 def typed(browser, base: str, q: str):
@@ -254,7 +262,7 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        weight = page_weight(browser, base)
+        weight = page_weight(browser, base, site)
         if with_pagefind:
             (site / "pfbench.html").write_text(PF_PAGE)
         for group, queries in QUERIES.items():
@@ -316,7 +324,8 @@ def report(n: int, figures: dict, rows: list[dict], server: str = "python", argv
     prec = [r["precision"] for r in rows]
     out += ["", f"gongkai: mean recall {sum(rec) / len(rec):.3f}, mean precision {sum(prec) / len(prec):.3f}, "
             f"max latency {max(r['ms'] for r in rows)} ms, max first-query index data {max(r['KB'] for r in rows)} KB, "
-            f"count shown = truth for {sum(r['shown'] == str(r['truth']) for r in rows)} of {len(rows)} queries."]
+            f"count shown = truth for {sum(r['shown'].split()[-1] == str(r['truth']) for r in rows)} of {len(rows)} "
+            f"queries ({sum(r['shown'] == str(r['truth']) for r in rows)} of them without 约)."]
     if looked:
         out += table(looked)
         out += ["", f"lookups: {sum(r['first'] for r in looked)} of {len(looked)} first, max {max(r['KB'] for r in looked)} KB, "
