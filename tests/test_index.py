@@ -177,9 +177,9 @@ def test_impacts_rank_title_above_summary_above_body_and_repeats_above_once():
     docs = [SearchDoc("gk/t/", "营商环境", "其他内容。", "2024-01-01"),
             SearchDoc("gk/s/", "通知", "其他内容。", "2024-01-01", summary="营商环境"),
             SearchDoc("gk/m/", "通知", "其他内容。", "2024-01-01", meta="营商环境"),
-            SearchDoc("gk/b1/", "通知", "营商环境。其他内容。", "2024-01-01"),
-            SearchDoc("gk/b3/", "通知", "营商环境。营商环境。营商环境。", "2024-01-01"),
-            SearchDoc("gk/a/", "附件1", "营商环境。其他内容。", "2024-01-01", kind="附件")]
+            SearchDoc("gk/b1/", "通知", "营商环境。" + "其他内容。" * 200, "2024-01-01"),
+            SearchDoc("gk/b3/", "通知", "营商环境。" * 3 + "其他内容。" * 200, "2024-01-01"),
+            SearchDoc("gk/a/", "附件1", "营商环境。" + "其他内容。" * 200, "2024-01-01", kind="附件")]
     files = index.build(docs)
     ids, imp = postings(files, "2024", "营商环")
     by = dict(zip(ids, imp))

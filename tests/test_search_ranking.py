@@ -10,7 +10,7 @@ import yaml
 
 JUDGED = Path(__file__).parent / "fixtures" / "search" / "judged.yml"
 CODE = "11349901MB1C2D3E3D"
-FLOOR = 0.94          # NDCG@10 reached by the ranking when the set was written (0.942, README 检索); must not drop
+FLOOR = 0.95          # NDCG@10 reached by the ranking when the set was written (0.956, README 检索); must not drop
 DATE_ORDER_MARGIN = 0.15
 
 

@@ -64,9 +64,11 @@ LOOKUP_TARGET = 8 * 1024       # aim for exact-lookup table parts of about this 
 NO_DATE = "0000"               # bundle of the documents without a 发布日期
 LAPSED = ("已废止", "已失效")
 
-# BM25F: field weight and length normalisation (b); K1 saturates the weighted term frequency.
-FIELDS = {"title": (8.0, 0.5), "numbers": (5.0, 0.0), "summary": (3.0, 0.5), "meta": (2.0, 0.3),
-          "body": (1.0, 0.75), "attachment title": (1.5, 0.5), "attachment": (0.6, 0.75)}
+# BM25F: field weight, length normalisation (b) and the typical length (characters) it is relative to —
+# fixed, not each bundle's mean, so impacts compare across bundles and sites, and an edit changes only the
+# edited document's postings. K1 saturates the weighted term frequency.
+FIELDS = {"title": (8.0, 0.5, 30), "numbers": (5.0, 0.0, 30), "summary": (3.0, 0.5, 80), "meta": (2.0, 0.3, 60),
+          "body": (1.0, 0.75, 1500), "attachment title": (1.5, 0.5, 12), "attachment": (0.6, 0.75, 3000)}
 K1 = 6.0
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -335,8 +337,6 @@ def bundle(docs: list[SearchDoc]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     total = len(docs)
     fields = [fields_of(doc) for doc in docs]
-    avg = {f: max(1.0, sum(len(d.get(f, "")) for d in fields) / max(1, sum(bool(d.get(f)) for d in fields)))
-           for f in FIELDS}                      # mean length where the field is not empty
     words: dict[str, tuple[array, array]] = defaultdict(lambda: (array("I"), array("f")))
     filter_ids: dict[str, dict[str, array]] = {key: defaultdict(lambda: array("I")) for key, _ in FILTERS}
     doc_codes, doc_tfs = [], []                    # CJK token codes of each document and their weighted tf
@@ -345,8 +345,8 @@ def bundle(docs: list[SearchDoc]) -> dict[str, bytes]:
         for name, text in texts.items():
             if not text:
                 continue
-            weight, b = FIELDS[name]
-            norm = weight / (1 - b + b * len(text) / avg[name])
+            weight, b, typical = FIELDS[name]
+            norm = weight / (1 - b + b * len(text) / typical)
             c, n = cjk_codes(text, counts=True)
             codes.append(c)
             tfs.append(n * norm)
