@@ -5,15 +5,19 @@ Debian's chromium the gongkai index against Pagefind 1.5.2 on the same pages.
 
 Reports: stage times and peak memory of the build, index size and file
 count, the index time with the build cache after one item changed (one year's
-bundle rebuilt), per query the latency (ms, from submitting the query to the
-first results on screen, cold cache), bytes of index data fetched, recall and
-precision against the truth (every document whose text contains the query
-verbatim); with --pagefind the same queries through Pagefind's own JS API.
+bundle rebuilt), the search page's weight before any query, per query the
+latency (ms, from submitting the query to the first results on screen, cold
+cache), bytes of index data fetched, the count shown against the truth, recall
+and precision against the truth (every document whose whole text contains the
+query verbatim, 〔〕 as typed); per 文号/索引号 lookup its bytes, time and
+whether the document came first; with --pagefind the same queries through
+Pagefind's own JS API. Works on a site built by an earlier format too (--measure).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import os
 import platform
@@ -24,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,21 +43,19 @@ QUERIES = {
     "medium": ["营商环境", "高标准农田", "住房公积金", "最低生活保障", "食品安全监督抽检", "防汛抗旱"],
     "rare": ["城东产业园区", "秸秆综合利用", "托育服务", "梅山乡"],
     "phrase": ["\"河长制\"", "\"进一步加强安全生产\""],
-    "mixed": ["2024 财政预算", "2023年 防汛", "青山镇 乡村振兴衔接资金"],
+    "mixed": ["2024 财政预算", "2023年 防汛", "青山镇 乡村振兴衔接资金", "2025年 乡村振兴"],
+    "bracket": ["〔2024〕", "示政办〔2024〕", "[2023]", "第3号"],
+    "fields": ["重大建设项目", "其他文件", "综合政务"],
     "absent": ["qqqzzz", "财政 qqqzzz", "霍政办"],
 }
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]")
-WORD = re.compile(r"[a-z0-9]+")
+LOOKUPS = 20            # 文号 lookups sampled from the catalogue, and a quarter as many 索引号
+from test_search_browser import documents, terms  # noqa: E402  (the truth the browser tests use)
 
 
-def squash(text: str) -> str:
-    return "".join(CJK.findall(unicodedata.normalize("NFKC", text).lower()))
-
-
-def terms(q: str) -> list[tuple[str, set]]:
-    """Each term as (squashed text, its Latin/digit words, which must match whole words)."""
-    raw = [t for pair in re.findall(r'"([^"]*)"|(\S+)', q) for t in pair if t and squash(t)]
-    return [(squash(t), set(WORD.findall(unicodedata.normalize("NFKC", t).lower()))) for t in raw]
+def matching(docs: list[dict], q: str) -> set:
+    ts = terms(q)
+    return {d["key"] for d in docs if ts and all(t in d["hayb" if b else "hay"] and w <= d["words"]
+                                                 for t, w, b in ts)}
 
 
 def build(project: Path, site: Path, index_only: Path | None = None) -> dict:
@@ -185,48 +186,97 @@ def served(site: Path, server: str):
         httpd.shutdown()
 
 
-def measure(site: Path, with_pagefind: bool, by_ids: bool = False, server: str = "python") -> list[dict]:
+def measure(site: Path, with_pagefind: bool, by_ids: bool = False,
+            server: str = "python") -> tuple[list[dict], dict, list[dict]]:
     with served(site, server) as base:
         return _measure(site, base, with_pagefind, by_ids)
 
 
-def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> list[dict]:
+SHOWN = re.compile(r"(找到|约) (\d+) 条")
+SHARED = re.compile(r"/assets/(stylesheets|javascripts)/|/assets/gongkai/(gongkai|a11y)\.|favicon|dzjg")
+
+
+def page_weight(browser, base: str, site: Path) -> dict:
+    """Bytes and requests of opening the search page until it is ready for a query (a file the page fetches
+    after that, like the theme's script on format 4, not counted); "own": without the theme's and the
+    site's shared files, which any earlier page of the site has put in the cache; "gzip": the same files
+    as a server compressing them would send."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.goto(base + "search/")
+    pg.wait_for_function("window.gkSearch !== undefined")
+    ready = float(pg.get_attribute("#gk-search", "data-gk-ready") or "Infinity")
+    entries = pg.evaluate("r => [performance.getEntriesByType('navigation')[0]].concat(performance.getEntriesBy"
+                          "Type('resource').filter(e => e.startTime <= r)).map(e => [e.name, e.transferSize])", ready)
+    ctx.close()
+
+    def gzipped(url: str) -> int:
+        path = site / url[len(base):].split("?")[0]
+        return len(gzip.compress((path / "index.html" if path.is_dir() else path).read_bytes(), 6))
+    return {"search page KB": round(sum(n for _, n in entries) / 1024, 1), "search page requests": len(entries),
+            "search page own KB": round(sum(n for u, n in entries if not SHARED.search(u)) / 1024, 1),
+            "search page KB (gzip)": round(sum(gzipped(u) for u, _ in entries) / 1024, 1)}
+
+
+def typed(browser, base: str, q: str):
+    """A fresh page (cold cache) with q typed into the search page: (context, page, ms to the first
+    results, the index files fetched for them)."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.goto(base + "search/")
+    pg.wait_for_function("window.gkSearch !== undefined")
+    pg.evaluate("performance.clearResourceTimings()")
+    pg.fill("#gk-search-q", q)
+    pg.press("#gk-search-q", "Enter")
+    pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
+    fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
+                          ".map(e => e.transferSize)")
+    return ctx, pg, int(pg.get_attribute("#gk-search", "data-gk-ms")), fetched
+
+
+def lookups(browser, base: str, docs: list[dict]) -> list[dict]:
+    """文号 and 索引号 typed into a fresh page: bytes of index data, time, and whether the document is first."""
+    with_no = sorted((d for d in docs if d["doc_no"] and d["kind"] == "信息"), key=lambda d: (d["bundle"], d["id"]))
+    step = max(1, len(with_no) // LOOKUPS)
+    cases = [(d["doc_no"], d) for d in with_no[::step][:LOOKUPS]]
+    cases += [(d["index_no"].split("/")[-1], d) for d in with_no[step // 2::step * 4][:LOOKUPS // 4]]
+    rows = []
+    for q, doc in cases:
+        ctx, pg, ms, fetched = typed(browser, base, q)
+        first = pg.get_attribute(".gk-hits h3 a", "href") if pg.query_selector(".gk-hits h3 a") else ""
+        rows.append({"lookup": q, "ms": ms, "KB": round(sum(fetched) / 1024, 1), "requests": len(fetched),
+                     "first": (first or "").endswith(doc["url"])})
+        ctx.close()
+    return rows
+
+
+def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[list[dict], dict, list[dict]]:
     from conftest import CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
-    docs, offset, at = [], {}, 0
+    offset, at = {}, 0
     for bundle in json.loads((site / "search/manifest.json").read_text())["bundles"]:    # ids as search.js numbers them
         offset[bundle["dir"]], at = at, at + bundle["count"]
-    for path in (site / "search").glob("*/d/*/*.json"):
-        row = json.loads(path.read_text())
-        text = " ".join(row[1:6]) + " " + row[10]
-        key = offset[path.parts[-4]] + int(path.stem) if by_ids else row[0]
-        docs.append((key, squash(text), row[7], set(WORD.findall(unicodedata.normalize("NFKC", text).lower()))))
+    docs = documents(site)
+    for d in docs:
+        d["key"] = offset[d["bundle"]] + d["id"] if by_ids else d["url"]
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        weight = page_weight(browser, base, site)
         if with_pagefind:
             (site / "pfbench.html").write_text(PF_PAGE)
         for group, queries in QUERIES.items():
             for q in queries:
-                ts = terms(q)
-                want = {u for u, hay, _, words in docs if ts and all(t in hay and w <= words for t, w in ts)}
-                ctx = browser.new_context()
-                pg = ctx.new_page()
-                pg.goto(base + "search/")
-                pg.wait_for_function("window.gkSearch !== undefined")
-                pg.evaluate("performance.clearResourceTimings()")
-                pg.fill("#gk-search-q", q)
-                pg.press("#gk-search-q", "Enter")
-                pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
-                ms = int(pg.get_attribute("#gk-search", "data-gk-ms"))
-                fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
-                                      ".reduce((s, e) => s + e.transferSize, 0)")
+                want = matching(docs, q)
+                ctx, pg, ms, fetched = typed(browser, base, q)
+                shown = SHOWN.search(pg.inner_text("[data-gk-status]"))
                 candidates = pg.evaluate("q => gkSearch.candidates(q)", q)
                 if by_ids:      # candidate ids before the per-result phrase check: a lower bound on precision
                     got = set(pg.evaluate("q => gkSearch.index.search(q, {}, 'new').then(r => Array.from(r.ids))", q))
                 else:
                     got = set(pg.evaluate("q => gkSearch.urls(q)", q))
-                row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(fetched / 1024, 1),
+                row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(sum(fetched) / 1024, 1),
+                       "shown": (("约 " if shown.group(1) == "约" else "") + shown.group(2)) if shown else "0",
                        "candidates": candidates, "recall": len(got & want) / len(want) if want else float(not got),
                        "precision": len(got & want) / len(got) if got else float(not want)}
                 ctx.close()
@@ -236,7 +286,7 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> list[d
                     pg.goto(base + "pfbench.html")
                     pg.wait_for_function("window.pfReady === true")
                     res = pg.evaluate("q => pfSearch(q)", q)
-                    items = {u for u, _, kind, _ in docs if kind == "信息"}
+                    items = {d["url"] for d in docs if d["kind"] == "信息"}
                     want_items = want & items
                     pf = {re.sub(r"index\.html$", "", u.lstrip("/")) for u in res["urls"]}
                     row.update({"pf ms": int(res["ms"]), "pf results": len(pf),
@@ -244,11 +294,21 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> list[d
                                 "pf precision": len(pf & want_items) / len(pf) if pf else float(not want_items)})
                     ctx.close()
                 rows.append(row)
+        looked = lookups(browser, base, docs)
         browser.close()
-    return rows
+    return rows, weight, looked
 
 
-def report(n: int, figures: dict, rows: list[dict], server: str = "python", argv: str = "") -> str:
+def table(rows: list[dict]) -> list[str]:
+    keys = list(rows[0])
+    out = ["", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    for r in rows:
+        out.append("| " + " | ".join(f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k]) for k in keys) + " |")
+    return out
+
+
+def report(n: int, figures: dict, rows: list[dict], server: str = "python", argv: str = "",
+           looked: list[dict] | None = None) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     out = [f"# Search benchmark: {n} synthetic items", "",
@@ -258,15 +318,18 @@ def report(n: int, figures: dict, rows: list[dict], server: str = "python", argv
     if figures:
         out += ["", "| figure | value |", "|---|---|"]
         out += [f"| {k} | {v:.2f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in figures.items()]
-    keys = list(rows[0])
-    out += ["", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    for r in rows:
-        out.append("| " + " | ".join(f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k]) for k in keys) + " |")
+    out += table(rows)
 
     rec = [r["recall"] for r in rows]
     prec = [r["precision"] for r in rows]
     out += ["", f"gongkai: mean recall {sum(rec) / len(rec):.3f}, mean precision {sum(prec) / len(prec):.3f}, "
-            f"max latency {max(r['ms'] for r in rows)} ms, max first-query index data {max(r['KB'] for r in rows)} KB."]
+            f"max latency {max(r['ms'] for r in rows)} ms, max first-query index data {max(r['KB'] for r in rows)} KB, "
+            f"count shown = truth for {sum(r['shown'].split()[-1] == str(r['truth']) for r in rows)} of {len(rows)} "
+            f"queries ({sum(r['shown'] == str(r['truth']) for r in rows)} of them without 约)."]
+    if looked:
+        out += table(looked)
+        out += ["", f"lookups: {sum(r['first'] for r in looked)} of {len(looked)} first, max {max(r['KB'] for r in looked)} KB, "
+                f"mean {sum(r['KB'] for r in looked) / len(looked):.1f} KB, max {max(r['ms'] for r in looked)} ms."]
     if "pf ms" in rows[0]:
         prec2 = [r["pf precision"] for r in rows]
         rec2 = [r["pf recall"] for r in rows]
@@ -299,8 +362,9 @@ def main():
         figures.update(build(project, site, Path(args.index_only) if args.index_only else None))
         if args.pagefind:
             figures.update(pagefind_index(site))
-    rows = measure(site, args.pagefind, by_ids=bool(args.index_only), server=args.server)
-    text = report(args.n, figures, rows, args.server, " ".join(sys.argv[1:]))
+    rows, weight, looked = measure(site, args.pagefind, by_ids=bool(args.index_only), server=args.server)
+    figures.update(weight)
+    text = report(args.n, figures, rows, args.server, " ".join(sys.argv[1:]), looked)
     print(text)
     if args.out:
         Path(args.out).write_text(text)

@@ -8,23 +8,71 @@ from gongkai.cache import Cache
 from gongkai.render import SearchDoc
 
 
-def decode(data: bytes) -> list[int]:
-    """Reference decoder (search.js does the same in the browser)."""
-    if data[0] == 1:
-        return [i * 8 + b for i, byte in enumerate(data[1:]) for b in range(8) if byte >> b & 1]
+def decode_scored(data: bytes, total: int) -> tuple[list[int], list[int]]:
+    """Reference decoder (search.js does the same in the browser): ids, and their impacts if scored."""
+    scored = data[0] >= 2
+    if data[0] in (1, 3):
+        size = (total + 7) // 8 if scored else len(data) - 1
+        ids = [i * 8 + b for i, byte in enumerate(data[1:1 + size]) for b in range(8) if byte >> b & 1]
+        halves = [h for byte in data[1 + size:] for h in (byte & 15, byte >> 4)][:len(ids)]
+        return ids, [h * 17 for h in halves] if scored else []
     width = data[1]
-    deltas = array({1: "B", 2: "H", 4: "I"}[width], data[2:])
+    count = (len(data) - 2) // (width + scored)
+    deltas = array({1: "B", 2: "H", 4: "I"}[width], data[2:2 + count * width])
     out, acc = [], 0
     for d in deltas:
         acc += d
         out.append(acc)
+    return out, list(data[2 + count * width:]) if scored else []
+
+
+def decode(data: bytes, total: int = 0) -> list[int]:
+    return decode_scored(data, total)[0]
+
+
+def shard_map(data: bytes) -> dict[str, bytes]:
+    """A posting shard's lists by token."""
+    out, i = {}, 0
+
+    def varint():
+        nonlocal i
+        n = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                return n
+    while i < len(data):
+        n = varint()
+        tok = data[i:i + n].decode()
+        i += n
+        n = varint()
+        out[tok] = data[i:i + n]
+        i += n
     return out
+
+
+def postings(files: dict, bundle: str, token: str) -> tuple[list[int], list[int]]:
+    manifest = json.loads(files[f"{bundle}/manifest.json"])
+    shard = shard_map(files[f"{bundle}/p/{index.fnv1a(token) % manifest['shards']}.bin"])
+    return decode_scored(shard[token], manifest["count"]) if token in shard else ([], [])
 
 
 def test_tokens_are_cjk_chars_bigrams_and_words():
     toks = index.tokens(index.normalize("营商环境 ２０２４年ＧＤＰ"))
     assert {"营商", "商环", "环境", "营商环", "商环境", "营", "境", "#2024", "年", "#gdp"} <= toks
     assert "境2" not in toks and "#２０２４" not in toks
+    assert {"#2024年", "#年gdp"} <= toks
+
+
+def test_words_carry_the_cjk_character_or_bracket_beside_them():
+    toks = index.tokens(index.normalize("示政办［2024］3号，2024年 第 3号 (2023)"))
+    assert {"#〔2024〕", "#〔2024", "#2024〕", "#〕3号", "#3号", "#2024年", "#第3号", "#〔2023〕"} <= toks
+    assert "#〔2024〕" in index.tokens(index.normalize("示政办﹝2024﹞3号"))
+    assert "#〔2024〕" in index.tokens(index.normalize("示政办【2024】3号"))
+    assert "#〔2024〕" not in index.tokens(index.normalize("2024年"))
 
 
 def test_doc_no_keys_however_typed():
@@ -47,6 +95,12 @@ def test_postings_round_trip_sparse_and_dense():
     dense = array("I", range(0, 1000, 2))
     enc = index.encode_postings(dense, 1000)
     assert enc[0] == 1 and len(enc) == 126 and decode(enc) == list(dense)
+    scored = index.encode_postings(sparse, 100000, [5, 6, 7, 255])
+    assert scored[0] == 2 and decode_scored(scored, 100000) == (list(sparse), [5, 6, 7, 255])
+    scored = index.encode_postings(dense, 1001, [1 + n % 255 for n in range(500)])
+    assert scored[0] == 3 and len(scored) == 1 + 126 + 250
+    assert decode_scored(scored, 1001) == (list(dense), [17 * min(15, max(1, round((1 + n % 255) / 17)))
+                                                          for n in range(500)])
 
 
 def test_fnv1a_matches_reference_values():
@@ -67,7 +121,7 @@ def _docs():
 def test_build_writes_bundles_per_year_newest_first():
     files = index.build(_docs())
     top = json.loads(files["manifest.json"])
-    assert top["format"] == 3 and top["count"] == 4
+    assert top["format"] == 4 and top["count"] == 4
     assert [(b["dir"], b["count"]) for b in top["bundles"]] == [("2024", 2), ("2023", 1), ("0000", 1)]
     assert top["filters"]["nf"]["values"] == [["2024", 2], ["2023", 1]]
     assert top["filters"]["lx"]["values"] == [["信息", 3], ["页面", 1]]
@@ -77,20 +131,82 @@ def test_build_writes_bundles_per_year_newest_first():
     assert [json.loads(files[f"2024/d/0/{i}.json"])[0] for i in (0, 1)] == ["gk/a/", "gk/c/"]
     assert json.loads(files["2024/days.json"]) == [["2024-03-01", 1], ["2024-01-05", 1]]
     assert json.loads(files["0000/d/0/0.json"])[0] == "zhinan/"
-    shard = files[f"2023/p/{index.fnv1a('公积') % top['bundles'][1]['shards']}.bin"]
-    assert "公积".encode() in shard and "t公积".encode() in shard
+    assert postings(files, "2023", "公积")[0] == [0]
     assert "住房公积金" in json.loads(files["2023/d/0/0.json"])[10]
-    assert decode(files["2024/f/nf-0.bin"]) == [0, 1]
+    assert facet(files, "2024", "nf") == {"2024": [0, 1]}
     assert "sites.json" not in files
+
+
+def facet(files: dict, bundle: str, key: str) -> dict[str, list[int]]:
+    manifest = json.loads(files[f"{bundle}/manifest.json"])
+    data, out, i = files[f"{bundle}/f/{key}.bin"], {}, 0
+    for value, _ in manifest["filters"][key]["values"]:
+        n = data[i]                    # the test lists are short: one-byte lengths
+        out[value] = decode(data[i + 1:i + 1 + n], manifest["count"])
+        i += 1 + n
+    assert i == len(data)
+    return out
 
 
 def test_exact_lookups_span_bundles():
     files = index.build(_docs())
-    assert json.loads(files["manifest.json"])["lookup_years"] == ["2023", "2024"]
-    k2023 = json.loads(files["k/2023.json"])
-    assert k2023["d"]["2023-12"] == [["示政办", "2023", 0]]
-    assert k2023["d"]["2023-40"] == [["示政办", "2024", 1]]          # a 2023 文号 published in 2024
-    assert json.loads(files["k/2024.json"])["i"]["3"] == [["2024", 0]]
+    assert json.loads(files["manifest.json"])["lookups"] == {"2023": [1, 1], "2024": [1, 1]}
+    k2023 = json.loads(files["k/2023/d0.json"])
+    assert k2023["2023-12"] == [["示政办", "2023", 0]]
+    assert k2023["2023-40"] == [["示政办", "2024", 1]]          # a 2023 文号 published in 2024
+    assert json.loads(files["k/2024/i0.json"])["3"] == [["2024", 0]]
+
+
+def test_lookup_tables_split_by_the_last_character_of_the_代字(monkeypatch):
+    monkeypatch.setattr(index, "LOOKUP_TARGET", 200)
+    docs = [SearchDoc(f"gk/{n}/", f"文件{n}", "", "2024-03-01", doc_no=f"{p}〔2024〕{n}号",
+                      index_no=f"X/2024-{n:05d}") for n, p in enumerate(["示政办", "霍政办", "示财", "示教"] * 5, 1)]
+    files = index.build(docs)
+    dparts, iparts = json.loads(files["manifest.json"])["lookups"]["2024"]
+    assert dparts > 1 and iparts > 1
+    for n, doc in enumerate(docs, 1):
+        prefix = doc.doc_no.split("〔")[0]
+        part = json.loads(files[f"k/2024/d{index.fnv1a(prefix[-1]) % dparts}.json"])
+        assert [prefix, "2024", n - 1] in part[f"2024-{n}"]
+        assert json.loads(files[f"k/2024/i{n % iparts}.json"])[str(n)] == [["2024", n - 1]]
+    assert max(len(files[f"k/2024/d{k}.json"]) for k in range(dparts)) < len(index._json(
+        {f"2024-{n}": [] for n in range(1, 21)})) * 4
+
+
+def test_impacts_rank_title_above_summary_above_body_and_repeats_above_once():
+    docs = [SearchDoc("gk/t/", "营商环境", "其他内容。", "2024-01-01"),
+            SearchDoc("gk/s/", "通知", "其他内容。", "2024-01-01", summary="营商环境"),
+            SearchDoc("gk/m/", "通知", "其他内容。", "2024-01-01", meta="营商环境"),
+            SearchDoc("gk/b1/", "通知", "营商环境。" + "其他内容。" * 200, "2024-01-01"),
+            SearchDoc("gk/b3/", "通知", "营商环境。" * 3 + "其他内容。" * 200, "2024-01-01"),
+            SearchDoc("gk/a/", "附件1", "营商环境。" + "其他内容。" * 200, "2024-01-01", kind="附件")]
+    files = index.build(docs)
+    ids, imp = postings(files, "2024", "营商环")
+    by = dict(zip(ids, imp))
+    assert ids == list(range(6))
+    assert by[0] > by[1] > by[2] > by[3] > by[5]
+    assert by[4] > by[3]
+    assert postings(files, "2024", "#营商")[0] == []
+
+
+def test_long_text_is_stored_in_chunks_and_indexed_whole():
+    text = "甲" * (index.CHUNK * 2) + "末尾的乡村振兴。"
+    files = index.build([SearchDoc("gk/long/", "长文件", text, "2024-01-01")])
+    row = json.loads(files["2024/d/0/0.json"])
+    assert len(row[10]) == index.CHUNK and row[11] == 2
+    assert row[10] + json.loads(files["2024/d/0/0-1.json"]) + json.loads(files["2024/d/0/0-2.json"]) == text
+    assert postings(files, "2024", "村振兴")[0] == [0]
+
+
+def test_every_shown_field_is_indexed_and_lapsed_documents_listed():
+    doc = SearchDoc("gk/x/", "通知", "正文。", "2024-01-01", publisher="示例县财政局",
+                    meta="综合政务\\其他 公告 重大建设项目 2023-12-30", summary="内容概述 关键词",
+                    filters={"yx": ["已废止"]})
+    files = index.build([doc, SearchDoc("gk/y/", "通知", "正文。", "2024-01-01", filters={"yx": ["现行有效"]})])
+    for token in ("重大建", "设项目", "财政局", "#2023", "#12", "#30", "关键词"):
+        assert postings(files, "2024", token)[0] == [0], token
+    assert json.loads(files["manifest.json"])["bundles"][0]["lapsed"] == 1
+    assert decode(files["2024/x.bin"], 2) == [0]
 
 
 def test_sites_file_lists_this_site_first():

@@ -65,7 +65,7 @@ def test_each_site_lists_itself_first(www):
 
 
 def test_a_query_finds_items_of_both_sites_merged_by_date(browser, base):
-    pg = search(browser, base + "county/search/?q=春耕")
+    pg = search(browser, base + "county/search/?q=春耕&sort=new")
     found = hits(pg)
     assert {site for site, _, _ in found} == {COUNTY, TOWN}
     assert (TOWN, "2026-03-02", TOWN_NOTICE) in found and (TOWN, "2026-03-16", "青山镇召开春耕生产现场推进会") in found
@@ -75,9 +75,24 @@ def test_a_query_finds_items_of_both_sites_merged_by_date(browser, base):
     pg.close()
 
 
+def test_relevance_ranks_across_sites(browser, base):
+    """One idf over both sites' bundles: 春耕生产 in the title (and summary, keywords) ranks above a newer
+    item that has it only in the text, whichever site."""
+    pg = search(browser, base + "county/search/?q=春耕生产")
+    found = hits(pg)
+    assert {site for site, _, _ in found} == {COUNTY, TOWN} and len(found) == 5
+    assert found[0] == (TOWN, "2026-03-16", "青山镇召开春耕生产现场推进会")
+    assert found[-1] == (TOWN, "2026-03-02", TOWN_NOTICE)
+    assert [date for site, date, _ in found if site == COUNTY] == ["2026-03-08", "2025-03-08", "2024-03-08"]
+    pg.close()
+
+
 def test_site_filter_narrows_to_one_site(browser, base):
     pg = search(browser, base + "county/search/?q=春耕")
     assert pg.inner_text("#gk-f-zd option >> nth=0") == "全部站点"
+    pg.click("[data-gk-filter-toggle]")
+    pg.wait_for_selector("#gk-search[data-gk-facets]")
+    assert pg.get_attribute(f"#gk-f-zd option[value='{TOWN}']", "data-gk-count") == "2"
     pg.select_option("#gk-f-zd", TOWN)
     pg.wait_for_selector("#gk-search[data-gk-done]")
     found = hits(pg)

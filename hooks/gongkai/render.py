@@ -86,6 +86,8 @@ class SearchDoc:
     parent_url: str = ""
     src: Path | None = None      # attachment file
     filters: dict[str, list[str]] = field(default_factory=dict)  # filter key → values
+    summary: str = ""            # 内容概述 and 关键词 (ranked above the text)
+    meta: str = ""               # the other fields the item page shows: 主题分类, 体裁, 栏目, dates
 
 
 @dataclass
@@ -300,9 +302,10 @@ class Renderer:
         if status:
             filters["yx"] = [status]
         common = dict(date=str(item.date_published), publisher=item.publisher, column=col.name, filters=filters)
-        docs = [SearchDoc(here, item.title, " ".join(filter(None, [item.summary, plain_text(body_html),
-                                                                  " ".join(item.keywords)])),
-                          doc_no=item.doc_no or "", index_no=item.index_no,
+        shown = [item.topic, item.genre, *path, *item.co_publishers, item.date_signed or item.date_generated]
+        docs = [SearchDoc(here, item.title, plain_text(body_html), doc_no=item.doc_no or "", index_no=item.index_no,
+                          summary=" ".join(filter(None, [item.summary, " ".join(item.keywords)])),
+                          meta=" ".join(str(v) for v in shown if v),
                           **{**common, "filters": {**filters, "lx": ["信息"]}})]
         for att in item.attachments:
             docs.append(SearchDoc(here + att.path, att.title, "", kind="附件", parent_title=item.title,
