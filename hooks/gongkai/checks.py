@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from . import extract, load, report_data, schema
+from . import extract, load, report_data, sanitize, schema
 from .derive import Indexes
 from .model import Catalogue, Column, Item
 from .problems import ERROR, WARNING, Problem
@@ -438,17 +438,12 @@ class Inspector:
                                  "请审核人确认本信息已经保密审查、可以公开，或删除该词语。", source, line_of(rel), fld)
 
     def unsafe_markup(self) -> None:
-        targets = [(i.source, i.index_no, i.body, i.body_line) for i in self.cat.items]
-        targets += [(f"content/{n}", f"content/{n}", t, 1) for n, t in sorted(self.cat.pages.items())]
-        for source, subject, text, first in targets:
-            if "<" not in text and not _JS.search(text):   # every pattern needs one of these
-                continue
-            for i, line in enumerate(text.split("\n")):
-                for rx, what in UNSAFE:
-                    m = rx.search(line)
-                    if m:
-                        self.add("unsafe-markup", ERROR, subject, f"正文含有不安全的代码：{what}（“{m.group(0)[:40]}”）。",
-                                 R_MARKUP, "删除这段代码。需要展示外部视频或地图的，改为普通链接。", source, first + i)
+        """What the page's sanitiser would remove (sanitize.clean, as render applies it) is an error here."""
+        for source, subject, text, first in markup_targets(self.cat):
+            for line, what in sanitize.markdown_findings(text):
+                self.add("unsafe-markup", ERROR, subject, f"正文含有不安全的代码：{what}。发布时会被删除。",
+                         R_MARKUP, "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
+                         source, first + line - 1)
 
     def personal_info(self) -> None:
         for item in self.cat.items:
@@ -591,13 +586,6 @@ class Inspector:
                           self.notes, list(self.cat.scheduled), self.exceptions, open_requests)
 
 
-UNSAFE = [
-    (re.compile(r"<\s*script\b", re.I), "脚本 <script>"),
-    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "事件处理属性 on…="),
-    (re.compile(r"javascript\s*:", re.I), "javascript: 链接"),
-    (re.compile(r"<\s*(?:iframe|object|embed)\b[^>]*\b(?:src|data)\s*=\s*[\"']?\s*(?:https?:)?//", re.I),
-     "嵌入其他网站的 iframe/object/embed"),
-]
 PII_CODES = {"身份证号": "id-number", "手机号": "mobile", "银行卡号": "bank-card"}
 LIMIT = re.compile(r"(\d+)\s*(?:(个?工作日)|个?(?:自然)?(?:日|天))")
 DURATION = re.compile(r"(不少于|不得少于|至少|不超过|期为|期限)\s*$")
@@ -606,7 +594,6 @@ _ID = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])
 _MOBILE = re.compile(r"(?<![\d.])(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?![\d.])")
 _CARD = re.compile(r"(?<![\d.])([3-6]\d{15,18}|[3-6]\d{3}(?: \d{4}){3}(?: \d{1,3})?)(?![\d.])")
 _DIGITS = re.compile(r"\d[\d -]{10}")
-_JS = re.compile(r"javascript", re.I)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -656,6 +643,12 @@ def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
     """[(line of the first occurrence, 1-based within text, count)] or []."""
     n = text.count(word)
     return [(1 + text.count("\n", 0, text.index(word)), n)] if n else []
+
+
+def markup_targets(cat) -> list[tuple[str, str, str, int]]:
+    """(file, subject, Markdown, its first line) of every body and hand-written page."""
+    targets = [(i.source, i.index_no, i.body, i.body_line) for i in cat.items]
+    return targets + [(f"content/{n}", f"content/{n}", t, 1) for n, t in sorted(cat.pages.items())]
 
 
 def inspect(cat: Catalogue, idx: Indexes, settings: Settings, entered: dict[str, date] | None) -> Inspection:
