@@ -659,3 +659,63 @@ def failed(today: date, problems: list[Problem]) -> Inspection:
     """The inspection of a catalogue that did not validate: its problems only."""
     return Inspection(today, "", list(problems), complete=False,
                       notes=["公开目录有错误，未进行自查。改正以上错误后重新运行。"])
+
+
+def partial(today: date, problems: list[Problem], sources: list[load.Source], pages: dict[str, str],
+            cat: Catalogue | None = None, idx: Indexes | None = None, settings: Settings | None = None,
+            entered: dict[str, date] | None = None) -> Inspection:
+    """The inspection of a catalogue with errors, so that one run lists everything it can: the checks of
+    single items (时效, 错别字, 不安全代码, 个人信息) on the items that validated (in cat, when there is one),
+    the unsafe-code and personal-data scans on every other item file that could be read and on the
+    hand-written pages. The checks that need the whole catalogue (栏目更新, 单项否决, 标准目录) wait
+    until the errors are fixed."""
+    findings = list(problems)
+    done: set[str] = set()
+    if cat is not None and idx is not None and settings is not None:
+        ins = Inspector(cat, idx, settings, entered)
+        ins.timeliness()
+        ins.scan_words()
+        ins.unsafe_markup()               # items and pages
+        ins.personal_info()
+        findings += ins.findings
+        done = {i.source for i in cat.items + cat.scheduled}
+    else:
+        for name, text in sorted(pages.items()):
+            findings += scan_page(f"content/{name}", text)
+    for src in sources:
+        if src.rel not in done:
+            findings += scan_source(src)
+    return Inspection(today, cat.site.body_name if cat else "", findings, complete=False,
+                      notes=["公开目录有错误，本次只检查了各条信息本身（不安全代码、个人信息等）；栏目更新、单项否决、"
+                             "标准目录等需要完整目录的检查，改正以上错误后重新运行才会进行。"])
+
+
+def scan_page(rel: str, text: str) -> list[Problem]:
+    """Unsafe code and personal data in a hand-written page."""
+    out: list[Problem] = [Finding("unsafe-markup", rel, f"正文含有不安全的代码：{what}。发布时会被删除。",
+                                  "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
+                                  line, None, ERROR, rel, R_MARKUP)
+                          for line, what in sanitize.markdown_findings(text)]
+    out += [Finding(f"pii-{PII_CODES[kind]}", rel, f"含有未遮盖的{kind}：{mask(value)}。", "删除或部分遮盖（如用 * 代替中间数字）。",
+                    line, None, ERROR, rel, R_PII) for kind, value, line in find_pii(text, 1)]
+    return out
+
+
+def scan_source(src: load.Source) -> list[Problem]:
+    """Unsafe code and personal data in an item file that did not validate, from its fields as written."""
+    subject = str(src.meta.get("索引号") or src.rel)
+    out: list[Problem] = [Finding("unsafe-markup", src.rel, f"正文含有不安全的代码：{what}。发布时会被删除。",
+                                  "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
+                                  src.body_line + line - 1, None, ERROR, subject, R_MARKUP)
+                          for line, what in sanitize.markdown_findings(src.body)]
+    declared = src.meta.get("个人信息例外")
+    allowed = set(declared) if isinstance(declared, list) and str(src.meta.get("个人信息例外理由") or "").strip() else set()
+    parts = [(src.meta.get(key), key, src.key_lines.get(key, 2)) for key in ("标题", "内容概述", "关键词")]
+    parts = [("、".join(map(str, v)) if isinstance(v, list) else str(v), key, line) for v, key, line in parts if v]
+    for text, key, line in parts + [(src.body, None, src.body_line)]:
+        for kind, value, rel in find_pii(text, 1):
+            if kind not in allowed:
+                out.append(Finding(f"pii-{PII_CODES[kind]}", src.rel, f"含有未遮盖的{kind}：{mask(value)}。",
+                                   f"删除或部分遮盖（如用 * 代替中间数字）；确需公开的，增加“个人信息例外: [{kind}]”和“个人信息例外理由”。",
+                                   line if key else line + rel - 1, key, ERROR, subject, R_PII))
+    return out

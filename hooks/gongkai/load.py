@@ -120,7 +120,8 @@ def escape(path: Path, root: Path, rel: str, what: str = "文件") -> Problem | 
     except (OSError, RuntimeError):           # a loop of links
         return Problem("path-escape", rel, f"这个{what}是循环的符号链接，无法读取。", line=1,
                        hint="删除这个链接，把真实的文件放在仓库里。")
-    if target == root or root in target.parents:
+    base = root.resolve()
+    if target == base or base in target.parents:
         return None
     link = next((p for p in [path, *path.parents] if p.is_symlink()), path)
     return Problem("path-escape", rel,
