@@ -164,6 +164,7 @@ class Renderer:
         self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
                                 breakable=lambda t: Markup(str(escape(t)).replace("/", "/<wbr>")),
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
+        self.env.globals["csp_meta"] = Markup(sanitize.csp_meta())
         # A rendered page depends on its context, the templates and the site settings: its cache key.
         templates = sorted(p for d in template_dirs or [] if Path(d).is_dir()
                            for p in Path(d).rglob("*") if p.is_file())

@@ -167,3 +167,17 @@ def markdown_findings(text: str) -> list[tuple[int, str]]:
         start = hit
         out.append((hit + 1, r.what))
     return out
+
+
+# What every published page may load (a <meta http-equiv="Content-Security-Policy"> in each page;
+# the README's nginx snippet sends the same as a header): the site's own files only, no inline
+# script (Material's inline scripts are moved to files by overrides/partials/javascripts/), no
+# plugins, no <base>, forms only to the site. Inline style stays allowed: the sanitiser keeps only
+# text-align in bodies, and style cannot run script.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; frame-src 'self'; worker-src 'self'; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'")
+
+
+def csp_meta(policy: str = CSP) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
