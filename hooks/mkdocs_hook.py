@@ -67,7 +67,7 @@ def on_config(config):
     _state.update(result=result, shells={}, root=root)
     config.nav = _nav(result.output.nav)
     config.extra["gongkai_footer"] = result.output.footer
-    config.extra["gongkai_csp"] = sanitize.CSP
+    config.extra["gongkai_csp"] = sanitize.site_policy(result.catalogue.site.search_sites)
     return config
 
 

@@ -179,5 +179,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "base-uri 'none'; form-action 'self'")
 
 
+def site_policy(search_sites: list[dict]) -> str:
+    """CSP, with the other hosts of 联合检索 (whose search index the search page fetches) in connect-src."""
+    hosts = []
+    for entry in search_sites:
+        parts = urlsplit(str(entry.get("地址") or ""))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            hosts.append(f"{parts.scheme}://{parts.netloc}")
+    extra = "".join(" " + h for h in dict.fromkeys(hosts))
+    return CSP.replace("connect-src 'self'", "connect-src 'self'" + extra)
+
+
 def csp_meta(policy: str = CSP) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
