@@ -182,3 +182,12 @@ def test_policy_is_the_same_everywhere(project):
     assert sanitize.site_policy([{"名称": "县", "地址": ""}, {"名称": "镇", "地址": "https://z.example.gov.cn/zwgk/"},
                                  {"名称": "局", "地址": "../jyj/"}]) == sanitize.CSP.replace(
         "connect-src 'self'", "connect-src 'self' https://z.example.gov.cn")
+
+
+@pytest.mark.parametrize("target,expect", [("../../../../../../etc/passwd", "之外"), ("没有.pdf", "找不到")])
+def test_body_link_out_of_the_folder_named_as_such(project, target, expect):
+    project.item(ITEM, good_item(), body=f"见[文件]({target})。\n")
+    cat, idx, _ = pipeline.catalogue(project.root, TODAY)
+    out = render.render(cat, derive.derive(cat))
+    found = [p for p in out.problems if p.code == "body-link"]
+    assert len(found) == 1 and expect in found[0].message and found[0].line

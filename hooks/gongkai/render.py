@@ -325,8 +325,12 @@ class Renderer:
             if file.is_file() and base in file.parents:
                 assets.append(Asset(here + file.relative_to(base).as_posix(), src=file))
                 return m.group(0)
-            self.problems.append(Problem("body-link", item.source, f"正文中的链接或图片“{target}”找不到对应文件。",
-                                         "改正路径（相对于本文件所在文件夹），或删除该链接。", item.body_line, None))
+            outside = not path.endswith(".md") and base not in file.parents
+            self.problems.append(Problem(
+                "body-link", item.source, f"正文中的链接或图片“{target}”" +
+                ("指向本信息文件夹之外（“..”或符号链接），不予发布。" if outside else "找不到对应文件。"),
+                "链接其他信息请写它的 .md 文件的相对路径；图片和文件请放在本信息文件夹中。" if outside else
+                "改正路径（相对于本文件所在文件夹），或删除该链接。", item.body_line, None))
             return m.group(0)
 
         html = re.sub(r'\b(href|src)="([^"]+)"', fix, html)
