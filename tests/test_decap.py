@@ -173,7 +173,7 @@ def test_decap_loads_the_configuration_in_a_browser(site, browser, tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(admin)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/index.html"
-    page = browser.new_page(viewport={"width": 1280, "height": 2000})
+    page = browser.new_page(viewport={"width": 1280, "height": 2000}, bypass_csp=False)
     outside, violations = [], []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.on("request", lambda r: None if r.url.startswith("http://127.0.0.1") or r.url.startswith("data:")
