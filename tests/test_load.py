@@ -263,3 +263,10 @@ def test_one_check_lists_everything(project):
     assert {("doc-no-format", "00001.md"), ("pii-id-number", "00001.md"), ("unsafe-markup", "00002.md"),
             ("yaml-syntax", "00003.md")} <= got, sorted(got)
     assert not ins.complete
+
+
+@_pytest.mark.parametrize("char", ["\x80", "\x9f", "\ufffe"])
+def test_characters_yaml_refuses_are_reported_with_line(project, char):
+    project.item(_ITEM, raw=_raw(front(good_item()).replace("文号: ", f"文号: {char}", 1)))
+    p = [p for p in project.problems() if p.file == _REL][0]
+    assert p.line == 5 and p.code in ("control-char", "yaml-syntax"), p.format()

@@ -80,7 +80,7 @@ def typed_text(value) -> str:
 MAX_YAML = 256 * 1024          # characters in one front matter or config file
 MAX_DEPTH = 24                 # nested lists and mappings
 # Control characters that no text typed by staff contains (tab and newline are allowed).
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CONTROL_NAMES = {"\x00": "空字符 NUL", "\x0b": "垂直制表符", "\x0c": "换页符", "\x1b": "ESC", "\x7f": "DEL"}
 
 
@@ -163,6 +163,12 @@ def yaml_problem(exc: yaml.YAMLError, rel: str, line_offset: int, what: str, tex
             "缩进只用空格，同一层对齐；列表项以“- ”开头。")
     if isinstance(exc, YamlRefused):
         return Problem("yaml-refused", rel, f"{what}{exc.message}", line=exc.line + line_offset, hint=exc.hint)
+    if isinstance(exc, yaml.reader.ReaderError):      # a character YAML does not accept
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        at = text.find(chr(code))               # the C reader counts its position in bytes
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        return Problem("yaml-syntax", rel, f"{what}含有不能使用的字符 U+{code:04X}。",
+                       line=line + line_offset if line else None, hint="删除这个字符（通常看不见，可整行删除后重新输入）。")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     if line is not None and text:
