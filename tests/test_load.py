@@ -270,3 +270,18 @@ def test_characters_yaml_refuses_are_reported_with_line(project, char):
     project.item(_ITEM, raw=_raw(front(good_item()).replace("文号: ", f"文号: {char}", 1)))
     p = [p for p in project.problems() if p.file == _REL][0]
     assert p.line == 5 and p.code in ("control-char", "yaml-syntax"), p.format()
+
+
+@_pytest.mark.parametrize("mark", ["../../../../../../etc/hostname", "/etc/hostname"])
+def test_site_picture_outside_the_repository_is_refused(project, mark):
+    site = project.root / "catalogue/site.yml"
+    site.write_text(site.read_text().replace("党政机关网站标识: assets/dzjg.svg", f"党政机关网站标识: {mark}"))
+    p = only(project, "path-escape")
+    assert p.file == "catalogue/site.yml" and p.field == "网站.党政机关网站标识" and "仓库之外" in p.message
+
+
+@_pytest.mark.parametrize("key", ["体裁", "定时发布", "报告年度"])
+def test_messages_show_numbers_as_typed(project, key):
+    project.item(_ITEM, raw=_raw(front(good_item()) + f"{key}: 0123\n"))
+    found = [p for p in project.problems() if p.field == key]
+    assert found and "0123" in found[0].message and "83" not in found[0].message, [p.format() for p in found]

@@ -262,7 +262,12 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
                                 line=line_of("网站.网站标识码"), field="网站.网站标识码", severity=WARNING,
                                 hint="核对网站标识码证书。"))
     mark = site.get("gov_mark")
-    if isinstance(mark, str) and not (catalogue_dir / mark).is_file():
+    target = (catalogue_dir / mark).resolve() if isinstance(mark, str) else None
+    if target is not None and root.resolve() not in target.parents:
+        problems.append(Problem("path-escape", rel, f"图片路径 {mark} 指向仓库之外的“{target.as_posix()}”，不予读取。",
+                                line=line_of("网站.党政机关网站标识"), field="网站.党政机关网站标识",
+                                hint="把图片放到 catalogue/assets/ 中，写相对 catalogue/ 的路径，如 assets/dzjg.png。"))
+    elif isinstance(mark, str) and not (catalogue_dir / mark).is_file():
         problems.append(Problem("site-file-missing", rel, f"找不到图片文件 {mark}。",
                                 line=line_of("网站.党政机关网站标识"), field="网站.党政机关网站标识",
                                 hint=f"把图片放到 {(catalogue_dir / mark).relative_to(root).as_posix()}，或改正路径。"))
@@ -501,6 +506,7 @@ class _ItemChecker:
         return rec, problems
 
     def coerce(self, f: schema.Field, value, add):
+        shown = load.typed_text(value) if isinstance(value, (int, float)) else value   # as typed, in messages
         if f.kind == "text":
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = load.typed_text(value)
@@ -524,19 +530,19 @@ class _ItemChecker:
                 return True
             if value in (False, "否", "false", "False"):
                 return False
-            add("bad-value", f.key, f"“{value}”应写“是”或“否”。", f"写成“{f.key}: 是”。")
+            add("bad-value", f.key, f"“{shown}”应写“是”或“否”。", f"写成“{f.key}: 是”。")
             return None
         if f.kind == "year":
             if isinstance(value, str) and value.strip().isdigit():
                 value = int(value.strip())
             if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
-                add("wrong-type", f.key, f"“{value}”应是四位年份。", f"写成“{f.key}: {f.example or 2025}”。")
+                add("wrong-type", f.key, f"“{shown}”应是四位年份。", f"写成“{f.key}: {f.example or 2025}”。")
                 return None
             return value
         if f.kind == "enum":
             if not isinstance(value, str) or value.strip() not in f.vocab:
-                near = nearest(str(value), f.vocab)
-                add("bad-value", f.key, f"“{value}”不是可用的值。",
+                near = nearest(str(shown), f.vocab)
+                add("bad-value", f.key, f"“{shown}”不是可用的值。",
                     (f"是否想写“{near}”？" if near else "") + "可用的值：" + "、".join(f.vocab) + "。")
                 return None
             return value.strip()
