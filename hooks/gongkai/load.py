@@ -244,8 +244,18 @@ def parse_yaml(text: str):
     if len(text) > MAX_YAML:
         raise YamlRefused(1, f"太大（{len(text)} 个字符，上限 {MAX_YAML}）。",
                           "信息字段区只写字段；长的内容写在正文或附件里。配置文件请拆分或删去不用的部分。")
-    _refuse_constructs(text)
+    if _may_refuse(text):
+        _refuse_constructs(text)
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def _may_refuse(text: str) -> bool:
+    """Whether the text can hold an anchor, alias or tag, or nest deeper than MAX_DEPTH: each level needs
+    an opening bracket, a “- ” or “? ” indicator, or more indentation."""
+    if "&" in text or "*" in text or "!" in text:
+        return True
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
+    return text.count("[") + text.count("{") + text.count("-") + text.count("?") + indent >= MAX_DEPTH
 
 
 def _refuse_constructs(text: str) -> None:
