@@ -9,7 +9,7 @@ import os
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import TODAY, good_item, new_project
@@ -143,6 +143,7 @@ def check_item(project, data: bytes):
 
 @examples(25)
 @given(front_matter(), BODY, ENCODINGS)
+@example("标题: \x80\n", "", "utf-8")                      # found by the long campaign: a C1 control character
 def test_random_items(fuzz_project, head, body, encoding):
     check_item(fuzz_project, encode(f"---\n{head}---\n\n{body}\n", encoding))
 
@@ -164,6 +165,7 @@ def test_sanitised_html_stays_inside_the_allowlist(body):
 
 @examples(300)
 @given(BODY)
+@example('&#0;<table><p>x</p></table><a href="vbscript:x">v</a>')   # found by the long campaign: a moved element
 def test_whatever_is_not_reported_is_already_allowed(body):
     """The inspection (markdown_findings, with its shortcut for text that cannot hold markup) reports
     something whenever the raw HTML holds an element or attribute that the page would lose."""

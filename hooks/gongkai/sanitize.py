@@ -97,21 +97,19 @@ NAMES = {"script": "脚本 <script>", "style": "样式表 <style>", "iframe": "�
 
 
 def removals(html: str, cleaned: str | None = None) -> list[Removal]:
-    """What `clean` removes from html: elements outside the allowlist, attributes it drops or changes."""
+    """What `clean` removes from html: elements outside the allowlist, and attributes it drops. Whether an
+    attribute survives depends only on its element, name and value, so an attribute is reported when no
+    element of that kind keeps it with that value (the HTML parser may move elements, e.g. out of tables)."""
     cleaned = clean(html) if cleaned is None else cleaned
-    before, after = _tags(html), _tags(cleaned)
+    kept = {(tag, name, value) for tag, attrs in _tags(cleaned) for name, value in attrs.items()}
+    styled = {tag for tag, name, _ in kept if name == "style"}
     out: list[Removal] = []
-    j = 0
-    for tag, attrs in before:
+    for tag, attrs in _tags(html):
         if tag not in TAGS:
             out.append(Removal(f"不允许的元素{NAMES.get(tag, f'<{tag}>')}", f"<{tag}"))
             continue
-        k = next((n for n in range(j, len(after)) if after[n][0] == tag), None)
-        if k is None:                           # moved by the HTML parser (e.g. out of a table)
-            continue
-        j, kept = k + 1, after[k][1]
         for name, value in attrs.items():
-            if kept.get(name) == value or (name == "style" and name in kept and _style_only(value)):
+            if (tag, name, value) in kept or (name == "style" and tag in styled and _style_only(value)):
                 continue
             if name.startswith("on"):
                 what = f"事件处理属性 {name}=（可执行脚本）"
