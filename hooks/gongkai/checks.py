@@ -440,10 +440,7 @@ class Inspector:
     def unsafe_markup(self) -> None:
         """What the page's sanitiser would remove (sanitize.clean, as render applies it) is an error here."""
         for source, subject, text, first in markup_targets(self.cat):
-            for line, what in sanitize.markdown_findings(text):
-                self.add("unsafe-markup", ERROR, subject, f"正文含有不安全的代码：{what}。发布时会被删除。",
-                         R_MARKUP, "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
-                         source, first + line - 1)
+            self.findings += markup_findings(source, subject, text, first)
 
     def personal_info(self) -> None:
         for item in self.cat.items:
@@ -645,6 +642,15 @@ def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
     return [(1 + text.count("\n", 0, text.index(word)), n)] if n else []
 
 
+def markup_findings(source: str, subject: str, text: str, first: int) -> list[Problem]:
+    """An unsafe-markup error for each part of a Markdown text (starting at line `first` of its file)
+    that the page's sanitiser removes."""
+    return [Finding("unsafe-markup", source, f"正文含有不安全的代码：{what}。发布时会被删除。",
+                    "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
+                    first + line - 1, None, ERROR, subject, R_MARKUP)
+            for line, what in sanitize.markdown_findings(text)]
+
+
 def markup_targets(cat) -> list[tuple[str, str, str, int]]:
     """(file, subject, Markdown, its first line) of every body and hand-written page."""
     targets = [(i.source, i.index_no, i.body, i.body_line) for i in cat.items]
@@ -692,10 +698,7 @@ def partial(today: date, problems: list[Problem], sources: list[load.Source], pa
 
 def scan_page(rel: str, text: str) -> list[Problem]:
     """Unsafe code and personal data in a hand-written page."""
-    out: list[Problem] = [Finding("unsafe-markup", rel, f"正文含有不安全的代码：{what}。发布时会被删除。",
-                                  "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
-                                  line, None, ERROR, rel, R_MARKUP)
-                          for line, what in sanitize.markdown_findings(text)]
+    out = markup_findings(rel, rel, text, 1)
     out += [Finding(f"pii-{PII_CODES[kind]}", rel, f"含有未遮盖的{kind}：{mask(value)}。", "删除或部分遮盖（如用 * 代替中间数字）。",
                     line, None, ERROR, rel, R_PII) for kind, value, line in find_pii(text, 1)]
     return out
@@ -704,10 +707,7 @@ def scan_page(rel: str, text: str) -> list[Problem]:
 def scan_source(src: load.Source) -> list[Problem]:
     """Unsafe code and personal data in an item file that did not validate, from its fields as written."""
     subject = str(src.meta.get("索引号") or src.rel)
-    out: list[Problem] = [Finding("unsafe-markup", src.rel, f"正文含有不安全的代码：{what}。发布时会被删除。",
-                                  "删除这段代码。需要展示外部视频或地图的，改为普通链接；图片请放在本信息文件夹中。",
-                                  src.body_line + line - 1, None, ERROR, subject, R_MARKUP)
-                          for line, what in sanitize.markdown_findings(src.body)]
+    out = markup_findings(src.rel, subject, src.body, src.body_line)
     declared = src.meta.get("个人信息例外")
     allowed = set(declared) if isinstance(declared, list) and str(src.meta.get("个人信息例外理由") or "").strip() else set()
     parts = [(src.meta.get(key), key, src.key_lines.get(key, 2)) for key in ("标题", "内容概述", "关键词")]
