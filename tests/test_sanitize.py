@@ -191,3 +191,13 @@ def test_body_link_out_of_the_folder_named_as_such(project, target, expect):
     out = render.render(cat, derive.derive(cat))
     found = [p for p in out.problems if p.code == "body-link"]
     assert len(found) == 1 and expect in found[0].message and found[0].line
+
+
+def test_several_removals_each_at_its_line(project):
+    body = ('正文。\n\n<img src="a.png" alt="图"\nonerror="alert(1)">\n[x](&#106;avascript:alert(1))\n'
+            '<base href="https://evil.example/">\n')
+    path = project.item(ITEM, good_item(), body=body)
+    first = path.read_text().split("\n").index("正文。") + 1
+    found = [f for f in pipeline.inspect(project.root, TODAY).inspection.findings if f.code == "unsafe-markup"]
+    assert [(f.line - first, f.message.split("：")[1][:6]) for f in found] == [
+        (3, "事件处理属性"), (4, "不允许的地址"), (5, "不允许的元素")], [f.format() for f in found]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -114,14 +115,21 @@ def removals(html: str, cleaned: str | None = None) -> list[Removal]:
             if name.startswith("on"):
                 what = f"事件处理属性 {name}=（可执行脚本）"
             elif name in ("href", "src", "action", "formaction", "xlink:href", "data"):
-                shown = re.sub(r"\s+", "", value)[:40]
+                shown = _squeeze(value)[:40]
                 what = f"不允许的地址 {name}=“{shown}”（只能链接 http、https、mailto、tel 和站内地址，图片只能用站内图片）"
+                out.append(Removal(what, shown[:30] or name))
+                continue
             elif name == "style":
                 what = "样式属性 style=（表格单元格只能设置 text-align）"
             else:
                 what = f"<{tag}> 上不允许的属性 {name}="
             out.append(Removal(what, name))
     return out
+
+
+def _squeeze(text: str) -> str:
+    """Text as a parser reads it, for finding it in the source: entities decoded, no whitespace or controls."""
+    return re.sub(r"[\s\x00-\x1f]+", "", unescape(text))
 
 
 def _style_only(style: str) -> bool:
@@ -155,10 +163,10 @@ def markdown_findings(text: str) -> list[tuple[int, str]]:
     if not found:
         return []
     lines = text.split("\n")
-    lower = [line.lower() for line in lines]
+    lower = [_squeeze(line).lower() for line in lines]
     out, start = [], 0
     for r in found:
-        needle = r.needle.lower()
+        needle = _squeeze(r.needle).lower()
         hit = next((n for n in list(range(start, len(lines))) + list(range(0, start)) if needle in lower[n]), None)
         if hit is None:
             hit = next((n for n, line in enumerate(lower) if "<" in line or "{" in line or "](" in line), 0)
