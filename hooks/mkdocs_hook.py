@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from gongkai import cache, inspection_report, linkcheck, pipeline, render, write  # noqa: E402
+from gongkai import cache, inspection_report, linkcheck, pipeline, render, sanitize, write  # noqa: E402
 from gongkai.problems import ERROR, InputError  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
@@ -67,6 +67,7 @@ def on_config(config):
     _state.update(result=result, shells={}, root=root)
     config.nav = _nav(result.output.nav)
     config.extra["gongkai_footer"] = result.output.footer
+    config.extra["gongkai_csp"] = sanitize.site_policy(result.catalogue.site.search_sites)
     return config
 
 

@@ -144,8 +144,26 @@ def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
+        yield _Browser(b)
         b.close()
+
+
+class _Browser:
+    """The browser, whose pages ignore the sites' content-security policy unless asked (bypass_csp=False):
+    playwright evaluates wait_for_function predicates with eval, which the policy forbids.
+    tests/test_csp_browser.py opens its pages with the policy in force."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_page(self, **options):
+        return self._browser.new_page(**{"bypass_csp": True, **options})
+
+    def new_context(self, **options):
+        return self._browser.new_context(**{"bypass_csp": True, **options})
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 AXE_JS = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"

@@ -160,6 +160,7 @@ def test_admin_only_in_the_intranet_build(site):
     assert f'href="{CODE}-2026-00003/"' in files["admin/shenhe/index.html"].data.decode()
     page = files["admin/index.html"].data.decode()
     assert '<script src="decap-cms.js"></script>' in page and 'rel="cms-config-url"' in page
+    assert "connect-src 'self' blob: https://git.example.gov.cn;" in page and "base-uri 'none'" in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
     conf = yaml.safe_load(files["admin/config.yml"].data)
     assert conf["site_url"] == "https://www.example.gov.cn/zwgk/" and len(conf["collections"]) > 10
@@ -183,12 +184,14 @@ def test_decap_loads_the_configuration_in_a_browser(site, browser, tmp_path):
     cat, conf = generated(site)
     conf["backend"] = {"name": "test-repo"}
     (admin / "config.yml").write_text(decap.to_yaml(conf))
-    (admin / "index.html").write_text(decap.INDEX.format(body=cat.site.body_name))
+    admin_conf, _ = decap.read_admin(site.root)
+    (admin / "index.html").write_text(decap.index_page(cat.site.body_name, admin_conf))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(admin)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/index.html"
-    page = browser.new_page(viewport={"width": 1280, "height": 2000})
-    outside = []
+    page = browser.new_page(viewport={"width": 1280, "height": 2000}, bypass_csp=False)
+    outside, violations = [], []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.on("request", lambda r: None if r.url.startswith("http://127.0.0.1") or r.url.startswith("data:")
             else outside.append(r.url))
     try:
@@ -208,3 +211,4 @@ def test_decap_loads_the_configuration_in_a_browser(site, browser, tmp_path):
         page.close()
         server.shutdown()
     assert not outside, outside
+    assert not violations, violations

@@ -69,3 +69,219 @@ def test_other_items_untouched_by_a_broken_one(project):
     valid = validate.validate(load.load_project(project.root), TODAY)
     assert [r["index_no"] for r in valid.items] == [good_item(1)["索引号"]]
     assert any(p.code == "yaml-syntax" for p in valid.problems)
+
+
+# --- issue #12: input that hangs, escapes the repository or changes silently -----------------------------
+
+import json as _json
+import os as _os
+import time as _time
+
+import pytest as _pytest
+
+from conftest import TODAY as _TODAY
+from gongkai import pipeline as _pipeline
+
+_ITEM = "qtwj/2024/00001.md"
+_REL = "catalogue/items/" + _ITEM
+
+
+def _raw(head: str, body: str = "正文。\n") -> str:
+    return f"---\n{head}---\n\n{body}"
+
+
+def test_symlinked_item_outside_the_repository_is_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("runner") / "secret.md"
+    outside.write_text(_raw(front(good_item())))
+    link = project.root / "catalogue/items/qtwj/2024/00001.md"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    p = only(project, "path-escape")
+    assert p.file == _REL and "符号链接" in p.message and str(outside) in p.message and p.line == 1
+    cat, _ = project.check()
+    assert cat is None
+
+
+def test_symlinked_item_folder_is_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "00001.md").write_text(_raw(front(good_item())))
+    (project.root / "catalogue/items/qtwj").mkdir(parents=True)
+    (project.root / "catalogue/items/qtwj/2024").symlink_to(outside, target_is_directory=True)
+    p = only(project, "path-escape")
+    assert p.file == "catalogue/items/qtwj/2024" and str(outside) in p.message
+
+
+@_pytest.mark.parametrize("what", ["config", "page", "template"])
+def test_symlinked_config_page_or_template_outside_is_refused(project, tmp_path_factory, what):
+    outside = tmp_path_factory.mktemp("runner") / "file"
+    rel = {"config": "catalogue/topics.yml", "page": "content/zhidu/extra.md",
+           "template": "overrides/gongkai/item.html"}[what]
+    outside.write_text("# x\n" if what != "config" else "[]\n")
+    (project.root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (project.root / rel).symlink_to(outside)
+    project.item(_ITEM, good_item())
+    found = [p for p in project.problems("path-escape") if p.file == rel]
+    assert found and str(outside) in found[0].message, [p.format() for p in project.problems()]
+
+
+@_pytest.mark.parametrize("path,why", [("../../../../../etc/passwd", "“..”"), ("/etc/passwd", "绝对路径"),
+                                       ("00001/link.pdf", "符号链接")])
+def test_attachment_escape_is_not_reported_as_missing(project, tmp_path_factory, path, why):
+    item = project.item(_ITEM, good_item(附件=[{"文件": path, "标题": "附件"}]))
+    if why == "符号链接":
+        target = tmp_path_factory.mktemp("runner") / "x.pdf"
+        target.write_bytes(b"%PDF-1.4")
+        (item.parent / "00001").mkdir()
+        (item.parent / "00001/link.pdf").symlink_to(target)
+    p = only(project, "attachment-outside")
+    assert why in p.message and "找不到" not in p.message and "把文件放到" not in p.hint
+    assert not project.problems("attachment-missing")
+
+
+def test_missing_attachment_still_reported_as_missing(project):
+    project.item(_ITEM, good_item(附件=[{"文件": "00001/没有.pdf", "标题": "附件"}]))
+    assert "找不到" in only(project, "attachment-missing").message
+
+
+BOMB = ('标题: &a ["x","x","x","x","x","x","x","x","x"]\n'
+        'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+        'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n'
+        'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n'
+        'h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n')
+
+
+def test_alias_bomb_is_refused_at_once(project):
+    assert len(BOMB.encode()) < 1024
+    project.item(_ITEM, raw=_raw(BOMB))
+    start = _time.perf_counter()
+    p = only(project, "yaml-refused")
+    assert _time.perf_counter() - start < 5          # the whole check of a tiny project; the refusal itself is µs
+    assert p.line == 2 and "锚点" in p.message and "&a" in p.message
+
+
+@_pytest.mark.parametrize("head,line,word", [
+    ("标题: &t 通知\n索引号: *t\n", 2, "锚点"),
+    ("标题: *t\n", 2, "别名"),
+    ("标题: !!python/object/apply:os.system ['echo hacked']\n", 2, "!!python/object/apply:os.system"),
+    ("标题: x\n内容概述: !!binary aGVsbG8=\n", 3, "!!binary"),
+    ("标题: !local 通知\n", 2, "!local"),
+    ("标题: " + "[" * 40 + "]" * 40 + "\n", 2, "嵌套"),
+])
+def test_yaml_constructs_refused(project, head, line, word):
+    project.item(_ITEM, raw=_raw(head))
+    p = only(project, "yaml-refused")
+    assert p.line == line and word in p.message and p.hint, p.format()
+
+
+def test_oversized_front_matter_refused(project):
+    project.item(_ITEM, raw=_raw(front(good_item(内容概述="很长" * 140000))))
+    assert "太大" in only(project, "yaml-refused").message
+
+
+@_pytest.mark.parametrize("typed", ["0123", "1.10", "1_000", "0x1F", "1e3", "00012"])
+def test_numbers_keep_the_text_as_typed(project, typed):
+    head = front(good_item()).replace("文号: ", f"登记号: {typed}\n文号: ", 1)
+    project.item(_ITEM, raw=_raw(head))
+    cat, problems = project.check()
+    assert cat is not None, [p.format() for p in problems]
+    assert cat.items[0].registration_no == typed
+    out = _pipeline.build(project.root, _TODAY)
+    data = next(a.data for a in out.output.assets if a.path == "catalogue.json")
+    assert _json.loads(data)["条目"][0]["登记号"] == typed
+
+
+def test_number_as_title_kept(project):
+    project.item(_ITEM, raw=_raw(front(good_item()).replace("标题: 示例县人民政府办公室关于做好2024年春耕生产工作的通知",
+                                                            "标题: 0123")))
+    cat, problems = project.check()
+    assert cat.items[0].title == "0123", [p.format() for p in problems]
+
+
+def test_number_in_keywords_kept(project):
+    project.item(_ITEM, raw=_raw(front(good_item()) + "关键词: [0123, 1.10]\n"))
+    cat, problems = project.check()
+    assert cat.items[0].keywords == ["0123", "1.10"], [p.format() for p in problems]
+
+
+@_pytest.mark.parametrize("char,name", [("\x00", "NUL"), ("\x1b", "ESC"), ("\x0c", "换页符"), ("\x07", "控制字符")])
+def test_control_characters_refused_with_line(project, char, name):
+    text = _raw(front(good_item()), f"第一段。\n\n第二段{char}。\n")
+    project.item(_ITEM, raw=text)
+    p = only(project, "control-char")
+    assert p.line == text.split("\n").index(f"第二段{char}。") + 1 and name in p.message
+
+
+def test_tab_is_not_a_control_character(project):
+    project.item(_ITEM, raw=_raw(front(good_item()), "第一段\t有制表符。\n"))
+    assert not project.problems("control-char")
+
+
+# --- messages that tell the truth ------------------------------------------------------------------------
+
+def test_unclosed_double_quote_reported_at_its_line(project):
+    head = front(good_item()).replace("标题: ", '标题: "', 1)
+    project.item(_ITEM, raw=_raw(head))
+    p = only(project, "yaml-syntax")
+    assert p.line == 2 and "双引号" in p.message and "反斜杠" not in p.message, p.format()
+
+
+def test_full_width_colon_named_at_its_own_line(project):
+    lines = front(good_item()).split("\n")
+    lines[3] = lines[3].replace(": ", "：", 1)          # 文号：示政办〔2024〕1号, on line 5 of the file
+    project.item(_ITEM, raw=_raw("\n".join(lines)))
+    p = only(project, "yaml-syntax")
+    assert p.line == 5 and "全角冒号" in p.message and "文号" in p.message, p.format()
+
+
+def test_full_width_colon_on_the_first_line(project):
+    head = front(good_item()).replace("标题: ", "标题：", 1)
+    project.item(_ITEM, raw=_raw(head))
+    p = only(project, "yaml-syntax")
+    assert p.line == 2 and "全角冒号" in p.message
+
+
+def test_chinese_quotes_do_not_quote(project):
+    head = front(good_item()).replace("标题: 示例县", "标题: “示例县: ", 1).replace("的通知\n", "的通知”\n", 1)
+    project.item(_ITEM, raw=_raw(head))
+    p = only(project, "yaml-syntax")
+    assert p.line == 2 and "中文引号" in p.message and "英文单引号" in p.hint, p.format()
+
+
+def test_list_item_of_wrong_type_does_not_contradict_itself(project):
+    project.item(_ITEM, raw=_raw(front(good_item()) + "关键词: [春耕, {a: b}]\n"))
+    p = only(project, "wrong-type")
+    assert "第2项" in p.message and "现在写成了列表" not in p.message
+
+
+def test_one_check_lists_everything(project):
+    """Validation errors in one item do not hide the scans of the others, nor of the broken item itself."""
+    project.item("qtwj/2024/00001.md", good_item(1, 文号="坏文号"), body="联系人身份证号 110101199003074514。\n")
+    project.item("qtwj/2024/00002.md", good_item(2), body="<script>alert(1)</script>\n")
+    project.item("qtwj/2024/00003.md", raw="---\n标题: [未闭合\n---\n<script>x</script>\n")
+    ins = _pipeline.inspect(project.root, _TODAY).inspection
+    got = {(f.code, f.file.rsplit("/", 1)[-1]) for f in ins.findings}
+    assert {("doc-no-format", "00001.md"), ("pii-id-number", "00001.md"), ("unsafe-markup", "00002.md"),
+            ("yaml-syntax", "00003.md")} <= got, sorted(got)
+    assert not ins.complete
+
+
+@_pytest.mark.parametrize("char", ["\x80", "\x9f", "\ufffe"])
+def test_characters_yaml_refuses_are_reported_with_line(project, char):
+    project.item(_ITEM, raw=_raw(front(good_item()).replace("文号: ", f"文号: {char}", 1)))
+    p = [p for p in project.problems() if p.file == _REL][0]
+    assert p.line == 5 and p.code in ("control-char", "yaml-syntax"), p.format()
+
+
+@_pytest.mark.parametrize("mark", ["../../../../../../etc/hostname", "/etc/hostname"])
+def test_site_picture_outside_the_repository_is_refused(project, mark):
+    site = project.root / "catalogue/site.yml"
+    site.write_text(site.read_text().replace("党政机关网站标识: assets/dzjg.svg", f"党政机关网站标识: {mark}"))
+    p = only(project, "path-escape")
+    assert p.file == "catalogue/site.yml" and p.field == "网站.党政机关网站标识" and "仓库之外" in p.message
+
+
+@_pytest.mark.parametrize("key", ["体裁", "定时发布", "报告年度"])
+def test_messages_show_numbers_as_typed(project, key):
+    project.item(_ITEM, raw=_raw(front(good_item(体裁=None)) + f"{key}: 0123\n"))
+    found = [p for p in project.problems() if p.field == key]
+    assert found and "0123" in found[0].message and "83" not in found[0].message, [p.format() for p in found]

@@ -20,10 +20,11 @@ import tarfile
 import tempfile
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
-from . import auditsheet, load, newitem, schema, validate
+from . import auditsheet, load, newitem, sanitize, schema, validate
 from .model import Catalogue
 from .problems import ERROR, InputError, Problem, report
 from .render import Asset
@@ -224,6 +225,7 @@ INDEX = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+{csp}
 <title>信息发布表单 · {body}</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
@@ -232,6 +234,28 @@ INDEX = """<!doctype html>
 </body>
 </html>
 """
+
+
+def policy(admin: dict) -> str:
+    """The admin page's content-security policy: the public site's, plus what Decap needs: the git
+    server (its API, OAuth login and pictures), inline styles, WebAssembly, blob: previews, and eval
+    (Decap validates its configuration with ajv, which compiles schemas with new Function)."""
+    servers = []
+    for key in ("base_url", "api_root"):
+        parts = urlsplit(admin.get(key) or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            servers.append(f"{parts.scheme}://{parts.netloc}")
+    if admin.get("name") == "github" and not servers:
+        servers = ["https://api.github.com", "https://github.com"]
+    hosts = "".join(" " + s for s in dict.fromkeys(servers))
+    return ("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: blob:{hosts}; font-src 'self' data:; connect-src 'self' blob:{hosts}; "
+            "frame-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+            f"form-action 'self'{hosts}")
+
+
+def index_page(body: str, admin: dict) -> str:
+    return INDEX.format(body=body, csp=sanitize.csp_meta(policy(admin)))
 
 
 def assets(cat: Catalogue, root: Path, site_url: str = "") -> tuple[list[Asset], list[Problem]]:
@@ -243,7 +267,7 @@ def assets(cat: Catalogue, root: Path, site_url: str = "") -> tuple[list[Asset],
                                 "运行 make vendor-decap（从 npm 仓库下载并核对校验值），再生成内网版。"))
     if any(p.severity == ERROR for p in problems):
         return [], problems
-    out = [Asset(ADMIN_DIR + "index.html", data=INDEX.format(body=cat.site.body_name).encode()),
+    out = [Asset(ADMIN_DIR + "index.html", data=index_page(cat.site.body_name, admin).encode()),
            Asset(ADMIN_DIR + "config.yml", data=to_yaml(config(cat, admin, site_url)).encode())]
     out += [Asset(ADMIN_DIR + p.name, src=p) for p in sorted(vendor.iterdir()) if p.is_file()]
     out += auditsheet.assets(cat)               # 发布审核单: intranet only, like the form

@@ -66,6 +66,17 @@ def to_json(rows: list[dict], generated: str, body: str) -> bytes:
     return f'{head[:-1]}, "条目": [\n{lines}\n]}}\n'.encode()
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A CSV cell that a spreadsheet shows as text: a leading ' before =, +, -, @, tab or CR, so that
+    Excel and WPS do not run it as a formula (OWASP, CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict]) -> bytes:
     if not rows:
         return "\ufeff".encode()
@@ -83,7 +94,7 @@ def to_csv(rows: list[dict]) -> bytes:
                 value = "；".join(f"{r['关系']} {r['索引号']}" for r in value)
             elif isinstance(value, list):
                 value = "、".join(value)
-            out.append(value)
+            out.append(cell(value))
         writer.writerow(out)
     return ("\ufeff" + buf.getvalue()).encode()
 

@@ -206,6 +206,8 @@ def group_codes(per_doc: list[np.ndarray], values: list[np.ndarray]):
     if not per_doc:
         return
     codes = np.concatenate(per_doc)
+    if not len(codes):                                # no document has a CJK token
+        return
     vals = np.concatenate(values)
     doc = np.repeat(np.arange(len(per_doc), dtype=np.uint32), [len(a) for a in per_doc])
     order = np.argsort(codes, kind="stable")          # stable: ids stay ascending within a token

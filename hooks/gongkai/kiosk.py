@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import segno
 
+from . import sanitize
 from .problems import ERROR, WARNING, Problem
 from .render import relurl
 from .write import write_bytes
@@ -184,6 +185,7 @@ class _Pages:
 
 def _viewer(pages: _Pages) -> str:
     return ('<!doctype html>\n<html lang="zh-CN" class="gk-kiosk gk-kiosk-viewer">\n<head>\n<meta charset="utf-8">\n'
+            + sanitize.csp_meta() + "\n"
             '<meta name="viewport" content="width=device-width,initial-scale=1">\n<title>查看文件</title>\n'
             '<link rel="stylesheet" href="../assets/gongkai/kiosk.css">\n</head>\n<body>\n'
             '<main class="gk-viewer">\n<h1 data-gk-view-title>查看文件</h1>\n'

@@ -38,15 +38,20 @@ def timed(stage: str):
         TIMES[stage] = TIMES.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _model(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
-    """load → validate → model. Returns the catalogue only when there is no error."""
-    on_date = on_date or today()
+def _validated(root: Path, on_date: date) -> tuple[load.Inputs, validate.Validated]:
+    """load → validate."""
     with timed("load"):
         store = open_cache(root, "load")
         inputs = load.load_project(root, cache=store)
         store.close()
     with timed("validate"):
-        valid = validate.validate(inputs, on_date)
+        return inputs, validate.validate(inputs, on_date)
+
+
+def _model(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
+    """load → validate → model. Returns the catalogue only when there is no error."""
+    on_date = on_date or today()
+    inputs, valid = _validated(root, on_date)
     if any(p.severity == ERROR for p in valid.problems):
         return None, valid.problems
     with timed("model"):
@@ -90,19 +95,30 @@ class Inspected:
 
 
 def inspect(root: Path, on_date: date | None = None) -> Inspected:
-    """load → validate → model → derive → inspection. Never raises for staff input."""
+    """load → validate → model → annual reports → derive → inspection. Never raises for staff input.
+    One run lists everything it can: when some input has errors, the items that validated are still
+    inspected one by one and every readable item file is scanned (checks.partial)."""
     root, on_date = Path(root).resolve(), on_date or today()
-    cat, problems = check(root, on_date)
-    if cat is None:
-        return Inspected(None, None, None, checks.failed(on_date, problems))
+    inputs, valid = _validated(root, on_date)
+    problems = valid.problems
+    if valid.site is None or not valid.columns:        # no catalogue can be built: scan the files
+        return Inspected(None, None, None, checks.partial(on_date, problems, inputs.sources, inputs.pages))
+    with timed("model"):
+        cat = model.build(valid, inputs.root, on_date)
+    if not errors(problems):
+        with timed("annual reports"):
+            problems = problems + report.build(cat).problems
     with timed("derive"):
         idx = derive.derive(cat)
     conf, found = settings.load_settings(root, cat)
-    if errors(found):
-        return Inspected(cat, idx, None, checks.failed(on_date, problems + found))
+    problems = problems + found
+    if errors(problems):
+        ins = checks.partial(on_date, problems, inputs.sources, inputs.pages, cat, idx,
+                             None if errors(found) else conf, checks.entry_dates(root))
+        return Inspected(None, None, None, ins)
     with timed("inspection"):
         ins = checks.inspect(cat, idx, conf, checks.entry_dates(root))
-    ins.findings[:0] = problems + found
+    ins.findings[:0] = problems
     return Inspected(cat, idx, conf, ins)
 
 

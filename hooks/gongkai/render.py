@@ -17,11 +17,10 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import markdown as md
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import appform, charts, feeds, flowchart, report, schema, workers
+from . import appform, charts, feeds, flowchart, report, sanitize, schema, workers
 from .cache import Cache, code_version, digest
 from .derive import Indexes, pages_of
 from .model import Catalogue, Column, Item
@@ -30,7 +29,6 @@ from .settings import Settings
 from .validate import slug_of
 
 TEMPLATES = Path(__file__).parent / "templates"
-MD_EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists", "admonition", "footnotes"]
 DIRECTIVE = re.compile(r"^\{\{\s*([^\s}]+)\s*\}\}\s*$", re.M)
 GUIDE_REQUIRED = ("工作机构", "分类编排体系", "获取方式", "申请渠道")
 FILE_TYPES = {"pdf": "PDF文档", "ofd": "OFD文档", "doc": "Word文档", "docx": "Word文档", "wps": "WPS文档",
@@ -171,7 +169,7 @@ class Renderer:
         self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
                                 breakable=lambda t: Markup(str(escape(t)).replace("/", "/<wbr>")),
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
-        self.md = md.Markdown(extensions=MD_EXTENSIONS)
+        self.env.globals["csp_meta"] = Markup(sanitize.csp_meta())
         # A rendered page depends on its context, the templates and the site settings: its cache key.
         templates = sorted(p for d in template_dirs or [] if Path(d).is_dir()
                            for p in Path(d).rglob("*") if p.is_file())
@@ -209,11 +207,11 @@ class Renderer:
         return top + chain[::-1]
 
     def markdown(self, text: str) -> str:
+        """Markdown → HTML, cleaned by the allowlist (what it removes, the inspection reports)."""
         key = digest(text)
         html = self.md_done.get(key)
         if html is None:
-            self.md.reset()
-            html = self.md_done[key] = self.md.convert(text)
+            html = self.md_done[key] = sanitize.body_html(text)
         return html
 
     def item_pages(self) -> tuple[list[Page], list[Asset]]:
@@ -333,8 +331,12 @@ class Renderer:
             if file.is_file() and base in file.parents:
                 assets.append(Asset(here + file.relative_to(base).as_posix(), src=file))
                 return m.group(0)
-            self.problems.append(Problem("body-link", item.source, f"正文中的链接或图片“{target}”找不到对应文件。",
-                                         "改正路径（相对于本文件所在文件夹），或删除该链接。", item.body_line, None))
+            outside = not path.endswith(".md") and base not in file.parents
+            self.problems.append(Problem(
+                "body-link", item.source, f"正文中的链接或图片“{target}”" +
+                ("指向本信息文件夹之外（“..”或符号链接），不予发布。" if outside else "找不到对应文件。"),
+                "链接其他信息请写它的 .md 文件的相对路径；图片和文件请放在本信息文件夹中。" if outside else
+                "改正路径（相对于本文件所在文件夹），或删除该链接。", item.body_line, None))
             return m.group(0)
 
         html = re.sub(r'\b(href|src)="([^"]+)"', fix, html)

@@ -24,6 +24,7 @@ PHONE_RE = re.compile(r"^[\d\-—－（）() 、,，转]+$")
 MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -283,7 +284,12 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
                                 line=line_of("网站.网站标识码"), field="网站.网站标识码", severity=WARNING,
                                 hint="核对网站标识码证书。"))
     mark = site.get("gov_mark")
-    if isinstance(mark, str) and not (catalogue_dir / mark).is_file():
+    target = (catalogue_dir / mark).resolve() if isinstance(mark, str) else None
+    if target is not None and root.resolve() not in target.parents:
+        problems.append(Problem("path-escape", rel, f"图片路径 {mark} 指向仓库之外的“{target.as_posix()}”，不予读取。",
+                                line=line_of("网站.党政机关网站标识"), field="网站.党政机关网站标识",
+                                hint="把图片放到 catalogue/assets/ 中，写相对 catalogue/ 的路径，如 assets/dzjg.png。"))
+    elif isinstance(mark, str) and not (catalogue_dir / mark).is_file():
         problems.append(Problem("site-file-missing", rel, f"找不到图片文件 {mark}。",
                                 line=line_of("网站.党政机关网站标识"), field="网站.党政机关网站标识",
                                 hint=f"把图片放到 {(catalogue_dir / mark).relative_to(root).as_posix()}，或改正路径。"))
@@ -526,13 +532,15 @@ class _ItemChecker:
         return rec, problems
 
     def coerce(self, f: schema.Field, value, add):
+        shown = load.typed_text(value) if isinstance(value, (int, float)) else value   # as typed, in messages
         if f.kind == "text":
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return str(value)
+                value = load.typed_text(value)
             if not isinstance(value, str):
                 add("wrong-type", f.key, f"应是一段文字，现在写成了{_type_name(value)}。",
                     f"写成“{f.key}: {f.example or '文字'}”，含冒号等符号时整体加英文单引号。")
                 return None
+            self.plain_text(f.key, value, add)
             return value.strip()
         if f.kind == "date":
             if not isinstance(value, str):
@@ -548,31 +556,39 @@ class _ItemChecker:
                 return True
             if value in (False, "否", "false", "False"):
                 return False
-            add("bad-value", f.key, f"“{value}”应写“是”或“否”。", f"写成“{f.key}: 是”。")
+            add("bad-value", f.key, f"“{shown}”应写“是”或“否”。", f"写成“{f.key}: 是”。")
             return None
         if f.kind == "year":
             if isinstance(value, str) and value.strip().isdigit():
                 value = int(value.strip())
             if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
-                add("wrong-type", f.key, f"“{value}”应是四位年份。", f"写成“{f.key}: {f.example or 2025}”。")
+                add("wrong-type", f.key, f"“{shown}”应是四位年份。", f"写成“{f.key}: {f.example or 2025}”。")
                 return None
             return value
         if f.kind == "enum":
             if not isinstance(value, str) or value.strip() not in f.vocab:
-                near = nearest(str(value), f.vocab)
-                add("bad-value", f.key, f"“{value}”不是可用的值。",
+                near = nearest(str(shown), f.vocab)
+                add("bad-value", f.key, f"“{shown}”不是可用的值。",
                     (f"是否想写“{near}”？" if near else "") + "可用的值：" + "、".join(f.vocab) + "。")
                 return None
             return value.strip()
         if f.kind == "list":
             if isinstance(value, str):
                 values = [v for v in re.split(r"[、，,；;\s]+", value.strip()) if v]
-            elif not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            elif not isinstance(value, list):
                 add("wrong-type", f.key, f"应是若干项文字组成的列表，现在写成了{_type_name(value)}。",
                     f"写成“{f.key}: [词一, 词二]”。")
                 return []
+            elif not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+                n, bad = next((n, v) for n, v in enumerate(value, 1)
+                              if not isinstance(v, (str, int, float)) or isinstance(v, bool))
+                add("wrong-type", f.key, f"列表的第{n}项写成了{_type_name(bad)}，每一项应是一段文字。",
+                    f"写成“{f.key}: [词一, 词二]”；某一项含冒号、逗号或方括号时，把这一项用英文单引号括起来。")
+                return []
             else:
-                values = [str(v).strip() for v in value]
+                values = [load.typed_text(v).strip() for v in value]
+            for v in values:
+                self.plain_text(f.key, v, add)
             for v in values:
                 if f.vocab and v not in f.vocab:
                     near = nearest(v, f.vocab)
@@ -590,6 +606,14 @@ class _ItemChecker:
         if f.kind == "withdrawal":
             return self.withdrawal(value, add)
         raise AssertionError(f.kind)
+
+    @staticmethod
+    def plain_text(key: str, value: str, add) -> None:
+        """Fields are published as plain text (pages, catalogue.json, catalogue.csv): no HTML."""
+        m = MARKUP_RE.search(value)
+        if m:
+            add("markup-in-field", key, f"含有网页代码“{m.group(0)[:30]}”，字段只能写纯文字。",
+                "删除尖括号标签或 &…; 字符实体，直接写文字（如“&amp;”写成“&”）；需要排版的内容写在正文里。")
 
     @staticmethod
     def entries(value, add, key: str, main: str, allowed: dict, example: str):
@@ -880,7 +904,12 @@ class _ItemChecker:
         base = (self.root / src.rel).parent if atts else None
         for att in atts:
             target = (base / att["path"]).resolve()
-            if not target.is_file() or base.resolve() not in target.parents:
+            outside = attachment_outside(att["path"], base, target)
+            if outside:
+                add("attachment-outside", "附件", f"附件“{att['path']}”{outside}，不予读取。",
+                    "附件只能放在本信息文件所在的文件夹（或其子文件夹）中：把文件复制进来，"
+                    "路径写成相对于本文件所在文件夹的路径，如“00012/附件1.pdf”。")
+            elif not target.is_file():
                 add("attachment-missing", "附件", f"找不到附件文件“{att['path']}”。",
                     f"把文件放到 {PurePosixPath(src.rel).parent}/{att['path']}，或改正路径（相对于本文件所在文件夹）。")
             else:
@@ -903,6 +932,18 @@ class _ItemChecker:
                 "可用的二级分类：" + ("、".join(top["children"]) or "（无）") + "。")
             return None
         return "\\".join(parts[:2])
+
+
+def attachment_outside(path: str, base: Path, target: Path) -> str:
+    """Why an attachment path leads out of its item's folder ("" when it does not)."""
+    if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+        return "是绝对路径"
+    if base.resolve() in target.parents:
+        return ""
+    link = next((p for p in [base / path, *(base / path).parents] if p.is_symlink()), None)
+    if link is not None:
+        return f"是符号链接“{link.name}”，指向本信息文件夹之外的“{target.as_posix()}”"
+    return "用“..”指向了本信息文件夹之外"
 
 
 def _all(tree):

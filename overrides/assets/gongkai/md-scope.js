@@ -1,0 +1,6 @@
+/* Material's start-up helpers (partials/javascripts/base.html), moved to a file for the content-security
+   policy. The scope is the site root: this file is at assets/gongkai/, two levels below it. */
+__md_scope = new URL("../../", document.currentScript.src),
+__md_hash = e => [...e].reduce((e, _) => (e << 5) - e + _.charCodeAt(0), 0),
+__md_get = (e, _ = localStorage, t = __md_scope) => JSON.parse(_.getItem(t.pathname + "." + e)),
+__md_set = (e, _, t = localStorage, a = __md_scope) => { try { t.setItem(a.pathname + "." + e, JSON.stringify(_)) } catch (e) {} };
