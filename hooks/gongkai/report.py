@@ -306,7 +306,7 @@ def split_sections(item: Item, fmt: Format) -> tuple[str, dict[str, str], list[P
             continue
         if section["kind"] != "text":
             add(n, f"“{title}”一节的表格由系统根据公开目录和年报数据生成，正文中不要再写。",
-                f"删除正文中的这一节；数字填在 catalogue/reports/ 中（见 README“年报”一节）。")
+                "删除正文中的这一节；数字填在 catalogue/reports/ 中（见 README“年报”一节）。")
             current, key = [], None
             continue
         if level == 0:
@@ -587,7 +587,6 @@ def _uncatalogued(rep: Report, row: dict, docs: list[Item], problems: list[Probl
     stated = opening_stock(rep.all_data, rep.year, row["key"])
     if stated is None:
         return 0
-    fmt = rep.fmt
     held = sum(1 for d in docs if in_force(d, date(stated.year - 1, 12, 31)))
     opening = stated.opening[row["key"]]
     if opening < held:

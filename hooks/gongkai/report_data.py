@@ -311,7 +311,7 @@ def _opening(raw, rd: ReportData, fmt: Format, add) -> None:
     rows = {r["label"]: r for r in block["rows"]}
     example = f"{OPENING}:”下一行“  {block['rows'][-1]['label']}: 37"
     if not isinstance(raw, dict):
-        add(f"应按行写明1月1日现行有效的件数。", f"写成“{example}”。", OPENING)
+        add("应按行写明1月1日现行有效的件数。", f"写成“{example}”。", OPENING)
         return
     for label, n in raw.items():
         label = str(label)

@@ -43,7 +43,7 @@ class Report:
 
     def markdown(self) -> str:
         c = self.counts
-        out = [f"# 旧网站迁移报告", "", f"网站备份：`{self.source}`，用时 {self.seconds:.1f} 秒。", "",
+        out = ["# 旧网站迁移报告", "", f"网站备份：`{self.source}`，用时 {self.seconds:.1f} 秒。", "",
                "## 文件分类", "", "| 类别 | 个数 |", "|---|---|"]
         out += [f"| {label} | {c[key]} |" for key, label in CLASSES]
         out += [f"| **合计（= 备份中的文件数 {self.files}）** | {sum(c[k] for k, _ in CLASSES)} |", ""]
