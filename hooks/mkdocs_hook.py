@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -96,6 +97,8 @@ def on_page_markdown(markdown, page, config, files):
         return write.BODY_MARK
     for p in _state["result"].output.engine_pages:
         if p.source == src:
+            if not re.search(r"^# ", p.body, re.M):     # an HTML <h1> only: MkDocs would title it from the file name
+                page.title = p.title
             return p.body
     return markdown
 

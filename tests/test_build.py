@@ -163,3 +163,28 @@ def test_change_notes_and_redirect_from_corrected_index_no(project, tmp_path):
     assert f'http-equiv="refresh" content="0; url=../{CODE}-2024-00001/"' in old
     assert f'<a href="../{CODE}-2024-00001/">' in old and "网站标识码：3499010001" in old
     assert f"{CODE}-2023-00099" not in (out / "sitemap.xml").read_text()
+
+
+def test_clean_build_of_the_example_prints_no_warning(tmp_path):
+    """A newcomer's first `make site`: no WARNING line, no “not in nav”/“not found” notes about gongkai's own
+    pages (the nav links listing pages that gongkai writes after MkDocs)."""
+    import os
+    import subprocess
+    import sys
+    from conftest import TODAY
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1", GONGKAI_TODAY=TODAY.isoformat(),
+               GONGKAI_CACHE="0")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(tmp_path / "s")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log[-3000:]
+    noisy = [line for line in log.splitlines()
+             if line.startswith("WARNING") or "not found in the documentation" in line or 'in the "nav"' in line]
+    assert noisy == [], log[-3000:]
+
+
+def test_engine_pages_without_a_markdown_heading_keep_their_chinese_title(site):
+    title = re.search(r"<title>([^<]*)</title>", read(site, "bzml")).group(1)
+    assert title.startswith("基层政务公开标准目录 - "), title
+    for path in ("bzml", "search", "ysqgk/sqb", "fdzdgknr", "ml"):
+        assert re.search(r"<title>[\u4e00-\u9fff]", read(site, path)), path
