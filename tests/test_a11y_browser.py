@@ -250,3 +250,30 @@ def test_print_on_a4_without_navigation(page, site, sample_pages, name):
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
     assert sizes and all(abs(float(w) - 595.9) < 2 and abs(float(h) - 842.9) < 2 for w, h in sizes), sizes
+
+
+def test_escape_closes_the_toolbar_panel(page, site, sample_pages):
+    open_page(page, site, sample_pages["home"])
+    page.click("[data-gk-a11y-toggle]")
+    page.focus("button[data-gk-size=l]")
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.getElementById('gk-a11y-panel').hidden")
+    assert page.get_attribute("[data-gk-a11y-toggle]", "aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.hasAttribute('data-gk-a11y-toggle')")
+
+
+# Parts of the 索引号 in the information table that a line break cuts (one rect per part when whole).
+CUT_INDEX_JS = """() => [...document.querySelectorAll('.gk-meta dd .gk-nobr')]
+  .filter(s => s.getClientRects().length !== 1).map(s => s.textContent)"""
+
+
+@pytest.mark.parametrize("width, elder", [(1280, False), (360, False), (360, True)], ids=["desktop", "phone", "elder"])
+def test_index_number_never_wraps_mid_number(browser, site, sample_pages, width, elder):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    if elder:
+        pg.add_init_script("localStorage.setItem('gk-a11y', JSON.stringify({elder: '1', size: 'l'}))")
+    open_page(pg, site, sample_pages["item"])
+    assert pg.eval_on_selector_all(".gk-meta dd .gk-nobr", "els => els.length") == 2
+    assert pg.evaluate(CUT_INDEX_JS) == []
+    context.close()

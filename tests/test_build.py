@@ -188,3 +188,21 @@ def test_engine_pages_without_a_markdown_heading_keep_their_chinese_title(site):
     assert title.startswith("基层政务公开标准目录 - "), title
     for path in ("bzml", "search", "ysqgk/sqb", "fdzdgknr", "ml"):
         assert re.search(r"<title>[\u4e00-\u9fff]", read(site, path)), path
+
+
+def test_item_metadata_has_no_empty_doc_no_row_and_holds_the_policy_phone(site):
+    """An item without 文号 shows no empty 文号 row; 政策咨询电话 is a row of the information table, below the title."""
+    phones = without_no = 0
+    for path in sorted((site / "gk").glob("*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        if "gk-meta" not in html:
+            continue                                   # the redirect page of a corrected 索引号
+        meta = re.search(r'<dl class="gk-meta">(.*?)</dl>', html, re.S).group(1)
+        assert not re.search(r"<dd>\s*</dd>", meta), path
+        if "<dt>文号</dt>" not in meta:
+            without_no += 1
+        if "政策咨询电话" in html:
+            phones += 1
+            assert re.search(r'<dt>政策咨询电话</dt><dd><a href="tel:[\d-]+">', meta), path
+            assert html.index("<h1") < html.index("政策咨询电话"), path
+    assert phones >= 3 and without_no >= 3

@@ -164,7 +164,8 @@ class Renderer:
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
-                                breakable=lambda t: Markup(str(escape(t)).replace("/", "/<wbr>")),
+                                breakable=lambda t: Markup('<span class="gk-nobr">' + str(escape(t)).replace(
+                                    "/", '/</span><wbr><span class="gk-nobr">') + "</span>"),
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
         self.md = md.Markdown(extensions=MD_EXTENSIONS)
         # A rendered page depends on its context, the templates and the site settings: its cache key.

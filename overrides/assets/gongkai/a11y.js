@@ -146,6 +146,13 @@
         gkA11y.reset();
       }
     });
+    /* Escape closes the open panel and returns focus to its button. */
+    bar.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || panel.hidden) return;
+      toggle.setAttribute("aria-expanded", "false");
+      panel.hidden = true;
+      toggle.focus();
+    });
     if (synth && synth.addEventListener) synth.addEventListener("voiceschanged", update);
     window.addEventListener("pagehide", function () { if (speaking) stop(); });
     update();
