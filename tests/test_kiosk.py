@@ -261,6 +261,8 @@ def test_browse_buttons_and_pdf_viewer_offline(offline, example_kiosk):
     assert pg.inner_text("[data-gk-view-title]") != "查看文件"
     pg.goto(base + "view/?f=../../etc/passwd")
     assert pg.is_visible("[data-gk-view-error]") and not pg.get_attribute("[data-gk-view-frame]", "src")
+    icon = pg.evaluate("(document.querySelector('link[rel=icon]') || {}).href")    # the viewer's favicon: no 404
+    assert icon and pg.evaluate("u => fetch(u).then(r => r.status)", icon) == 200
 
 
 @pytest.mark.parametrize("path", ["", "item"])

@@ -195,10 +195,28 @@ INDEX = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>信息发布表单 · {body}</title>
+<link rel="icon" href="../assets/gongkai/favicon.svg" type="image/svg+xml">
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<style>
+body {{ margin: 0; }}
+.gk-admin-title {{ margin: 0; padding: .4rem 1rem; font: bold 1rem/1.5 "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
+  "Source Han Sans SC", sans-serif; color: #fff; background: #1a3d8f; }}
+[class*="GoBackButton"], [class*="-ButtonText"] {{ color: #3d4654 !important; }}   /* Decap's grey: 3.4:1 */
+</style>
 </head>
 <body>
+<header><h1 class="gk-admin-title">信息发布表单 · {body}</h1></header>
+<main id="nc-root"></main>
+<script>window.CMS_MANUAL_INIT = true;</script>
 <script src="decap-cms.js"></script>
+<script>
+(function () {{                  /* Decap's zh_Hans has no Forgejo login label: add it, then start */
+  var zh = CMS.getLocale("zh_Hans");
+  zh.auth.loginWithForgejo = "使用 Forgejo 登录";
+  CMS.registerLocale("zh_Hans", zh);
+  CMS.init();
+}})();
+</script>
 </body>
 </html>
 """
