@@ -68,6 +68,7 @@ def on_config(config):
     _state.update(result=result, shells={}, root=root)
     config.nav = _nav(result.output.nav)
     config.extra["gongkai_footer"] = result.output.footer
+    config.extra["gongkai_meta"] = result.output.site_meta
     return config
 
 
@@ -94,7 +95,9 @@ def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
     if _is_shell(src):
         page.title = write.TITLE_MARK
+        page.meta["gk_meta"] = write.META_MARK
         return write.BODY_MARK
+    page.meta["gk_meta"] = _state["result"].output.page_meta.get(src, "")
     for p in _state["result"].output.engine_pages:
         if p.source == src:
             if not re.search(r"^# ", p.body, re.M):     # an HTML <h1> only: MkDocs would title it from the file name
