@@ -110,7 +110,18 @@ def on_page_content(html, page, config, files):
     return render.scope_headers(html)        # table headers of handwritten pages get a scope too
 
 
+def _valid_toggles(html: str) -> str:
+    """Material's base.html gives its hidden checkbox toggles autocomplete="off", which HTML allows on text
+    inputs only; base.html has no block to override them by."""
+    return re.sub(r'(<input class="md-toggle"[^>]*?) autocomplete="off"', r"\1", html)
+
+
+def on_post_template(output_content, template_name, config):
+    return _valid_toggles(output_content) if template_name.endswith(".html") else output_content
+
+
 def on_post_page(html, page, config):
+    html = _valid_toggles(html)
     src = page.file.src_uri
     if _is_shell(src):
         _state["shells"][page.url.count("/")] = write.Shell(html, page.url)
