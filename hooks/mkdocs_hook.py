@@ -69,6 +69,7 @@ def on_config(config):
     config.nav = _nav(result.output.nav)
     config.extra["gongkai_footer"] = result.output.footer
     config.extra["gongkai_meta"] = result.output.site_meta
+    config.extra["gongkai_mark"] = render.gov_mark_url(result.catalogue.site)     # shown in the header
     return config
 
 
@@ -107,7 +108,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return render.scope_headers(html)        # table headers of handwritten pages get a scope too
+    return render.wrap_tables(render.scope_headers(html))   # handwritten pages' tables too: scope, keyboard scrolling
 
 
 def _valid_toggles(html: str) -> str:

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from . import appform, charts, feeds, flowchart, report, schema, workers
 from .cache import Cache, code_version, digest
 from .derive import Indexes, pages_of
-from .model import Catalogue, Column, Item
+from .model import Catalogue, Column, Item, Site
 from .problems import Problem
 from .settings import Settings
 from .validate import slug_of
@@ -132,6 +132,29 @@ def scope_headers(html: str) -> str:
     return re.sub(r"(<tr>\s*)" + no_scope, r'\1<th scope="row"', html)
 
 
+def wrap_tables(html: str) -> str:
+    """Put each Markdown table (a bare <table>) that is not yet in one into a scrolling box that the keyboard
+    can reach (WCAG 2.1.1): tabindex, role=region and a unique label from its caption or the heading before it."""
+    out, pos, used = [], 0, {}
+    for m in re.finditer(r"<table>", html):
+        before = html[pos:m.start()]
+        if re.search(r'<div class="gk-table-wrap[^>]*>\s*$', html[max(0, m.start() - 300):m.start()]):
+            continue
+        end = html.find("</table>", m.end())
+        if end < 0:
+            break
+        caption = re.match(r"\s*<caption>(.*?)</caption>", html[m.end():end], re.S)
+        heads = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html[:m.start()], re.S)
+        label = plain_text(caption.group(1) if caption else heads[-1] if heads else "") or "表格"
+        used[label] = used.get(label, 0) + 1
+        label += "（表格）" if used[label] == 1 else f"（表格{used[label]}）"
+        end += len("</table>")
+        out += [before, f'<div class="gk-table-wrap" tabindex="0" role="region" aria-label="{escape(label)}">',
+                html[m.start():end], "</div>"]
+        pos = end
+    return "".join(out) + html[pos:]
+
+
 def plain_text(html: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
@@ -161,6 +184,11 @@ PAGE_DESCRIPTIONS = {HOME: "政府信息公开：公开指南、公开制度、�
                      CATALOGUE: "按栏目、年份、发布机构、主题分类编排的政府信息公开目录",
                      APPLY: "依申请公开的申请渠道、申请表、办理流程、时限和收费标准",
                      APPLY_FORM: "政府信息公开申请表", SEARCH: "检索本网站公开的政府信息", STANDARD: "基层政务公开标准目录"}
+
+
+def gov_mark_url(site: Site) -> str:
+    """Where the 党政机关网站标识 is in the built site ("" without one)."""
+    return "assets/gongkai/" + Path(site.gov_mark).name if site.gov_mark else ""
 
 
 def meta_tags(pairs: list[tuple[str, str]]) -> str:
@@ -355,7 +383,7 @@ class Renderer:
         """Markdown → HTML; images kept beside the item are copied, links to other item files resolved.
         An annual report gets its tables (sections 二–四) between sections 一 and 五."""
         rep = self.reports.by_index.get(item.index_no)
-        html = scope_headers(self.markdown(rep.markdown if rep else item.body))
+        html = wrap_tables(scope_headers(self.markdown(rep.markdown if rep else item.body)))
         assets: list[Asset] = []
 
         def fix(m: re.Match) -> str:
@@ -569,8 +597,7 @@ class Renderer:
         assets.append(Asset(FORM_DOCX, data=appform.docx(site)))
         assets.append(Asset(FLOW_SVG, data=flowchart.svg(standalone=True).encode()))
         if site.gov_mark:
-            mark = self.cat.root / "catalogue" / site.gov_mark
-            assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
+            assets.append(Asset(gov_mark_url(site), src=self.cat.root / "catalogue" / site.gov_mark))
         assets += self.exports()
         footer = self.render("footer.html", "@@BASE@@")
         assets += self.redirects(footer)
