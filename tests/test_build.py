@@ -207,3 +207,38 @@ def test_item_metadata_has_no_empty_doc_no_row_and_holds_the_policy_phone(site):
             assert re.search(r'<dt>政策咨询电话</dt><dd><a href="tel:[\d-]+">', meta), path
             assert html.index("<h1") < html.index("政策咨询电话"), path
     assert phones >= 3 and without_no >= 3
+
+
+class _Tables(HTMLParser):
+    """Tables of a page that are not inside a keyboard-reachable scrolling box (div.gk-table-wrap[tabindex=0])."""
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[bool] = []
+        self.bare = self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        wrap = tag == "div" and "gk-table-wrap" in (a.get("class") or "") and a.get("tabindex") == "0" \
+            and a.get("role") == "region" and bool(a.get("aria-label") or a.get("aria-labelledby"))
+        if tag == "table":
+            self.tables += 1
+            self.bare += not any(self.stack)
+        self.stack.append(wrap)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+
+def test_every_table_scrolls_in_a_box_the_keyboard_reaches(site):
+    tables = 0
+    for path in sorted(site.rglob("*.html")):
+        parser = _Tables()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert parser.bare == 0, path
+        tables += parser.tables
+    assert tables > 250
