@@ -252,12 +252,12 @@ def test_browse_buttons_and_pdf_viewer_offline(offline, example_kiosk):
     pg, base = offline
     pg.goto(base + "search/")
     pg.tap(".gk-kiosk-browse a >> nth=0")
-    pg.wait_for_url("**/search/?lm=*")
+    pg.wait_for_url(lambda u: "/search/?lm=" in u)
     pg.wait_for_selector("#gk-search[data-gk-done] .gk-hits li")
     item = next(p for p in sorted((example_kiosk / "site/gk").glob("*/index.html")) if "view/?f=" in p.read_text())
     pg.goto(base + item.parent.relative_to(example_kiosk / "site").as_posix() + "/")
     pg.tap(".gk-attachments a[href*='view/?f=']")
-    pg.wait_for_url("**/view/?f=*")
+    pg.wait_for_url(lambda u: "/view/?f=" in u, wait_until="commit")    # not "load": the PDF may take longer than IDLE
     pg.wait_for_function("(document.querySelector('[data-gk-view-frame]') || {}).src")    # set by kiosk.js
     src = pg.get_attribute("[data-gk-view-frame]", "src")
     assert src.startswith(base + "gk/") and src.endswith(".pdf")
