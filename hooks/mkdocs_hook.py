@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -68,6 +69,8 @@ def on_config(config):
     config.nav = _nav(result.output.nav)
     config.extra["gongkai_footer"] = result.output.footer
     config.extra["gongkai_csp"] = sanitize.site_policy(result.catalogue.site.search_sites)
+    config.extra["gongkai_meta"] = result.output.site_meta
+    config.extra["gongkai_mark"] = render.gov_mark_url(result.catalogue.site)     # shown in the header
     return config
 
 
@@ -94,18 +97,33 @@ def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
     if _is_shell(src):
         page.title = write.TITLE_MARK
+        page.meta["gk_meta"] = write.META_MARK
         return write.BODY_MARK
+    page.meta["gk_meta"] = _state["result"].output.page_meta.get(src, "")
     for p in _state["result"].output.engine_pages:
         if p.source == src:
+            if not re.search(r"^# ", p.body, re.M):     # an HTML <h1> only: MkDocs would title it from the file name
+                page.title = p.title
             return p.body
     return markdown
 
 
 def on_page_content(html, page, config, files):
-    return render.scope_headers(html)        # table headers of handwritten pages get a scope too
+    return render.wrap_tables(render.scope_headers(html))   # handwritten pages' tables too: scope, keyboard scrolling
+
+
+def _valid_toggles(html: str) -> str:
+    """Material's base.html gives its hidden checkbox toggles autocomplete="off", which HTML allows on text
+    inputs only; base.html has no block to override them by."""
+    return re.sub(r'(<input class="md-toggle"[^>]*?) autocomplete="off"', r"\1", html)
+
+
+def on_post_template(output_content, template_name, config):
+    return _valid_toggles(output_content) if template_name.endswith(".html") else output_content
 
 
 def on_post_page(html, page, config):
+    html = _valid_toggles(html)
     src = page.file.src_uri
     if _is_shell(src):
         _state["shells"][page.url.count("/")] = write.Shell(html, page.url)

@@ -104,10 +104,11 @@ def test_html_lang_is_chinese_and_every_table_header_has_scope(example_site):
 def test_skip_link_then_keyboard_focus_is_always_visible(page, site, sample_pages):
     open_page(page, site, sample_pages["item"])
     page.keyboard.press("Tab")
-    page.wait_for_timeout(500)                     # the skip link slides in
-    skip = page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+    skip_js = """() => { const a = document.activeElement, r = a.getBoundingClientRect();
         return {text: a.textContent.trim(), href: a.getAttribute('href'), opacity: getComputedStyle(a).opacity,
-                inView: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.width > 0}; }""")
+                inView: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.width > 0}; }"""
+    page.wait_for_function(f"(({skip_js})()).opacity === '1' && (({skip_js})()).inView")    # the skip link slides in
+    skip = page.evaluate(skip_js)
     assert skip == {"text": "跳至正文", "href": "#gk-main", "opacity": "1", "inView": True}
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "gk-main"
@@ -250,3 +251,167 @@ def test_print_on_a4_without_navigation(page, site, sample_pages, name):
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
     assert sizes and all(abs(float(w) - 595.9) < 2 and abs(float(h) - 842.9) < 2 for w, h in sizes), sizes
+
+
+def test_escape_closes_the_toolbar_panel(page, site, sample_pages):
+    open_page(page, site, sample_pages["home"])
+    page.click("[data-gk-a11y-toggle]")
+    page.focus("button[data-gk-size=l]")
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.getElementById('gk-a11y-panel').hidden")
+    assert page.get_attribute("[data-gk-a11y-toggle]", "aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.hasAttribute('data-gk-a11y-toggle')")
+
+
+# Parts of the 索引号 in the information table that a line break cuts (one rect per part when whole).
+CUT_INDEX_JS = """() => [...document.querySelectorAll('.gk-meta dd .gk-nobr')]
+  .filter(s => s.getClientRects().length !== 1).map(s => s.textContent)"""
+
+
+@pytest.mark.parametrize("width, elder", [(1280, False), (360, False), (360, True)], ids=["desktop", "phone", "elder"])
+def test_index_number_never_wraps_mid_number(browser, site, sample_pages, width, elder):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    if elder:
+        pg.add_init_script("localStorage.setItem('gk-a11y', JSON.stringify({elder: '1', size: 'l'}))")
+    open_page(pg, site, sample_pages["item"])
+    assert pg.eval_on_selector_all(".gk-meta dd .gk-nobr", "els => els.length") == 2
+    assert pg.evaluate(CUT_INDEX_JS) == []
+    context.close()
+
+
+# The focused element and whether the sticky header or the kiosk's fixed bottom bar hides it (WCAG 2.2 2.4.11):
+# an element that fits beside them must not touch them; a taller one must show somewhere outside them.
+FOCUS_OBSCURED_JS = """() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return null;
+  const r = a.getBoundingClientRect();
+  const covers = [...document.querySelectorAll('.md-header, .gk-kiosk-bar')].filter(o => {
+    const p = getComputedStyle(o).position;
+    return (p === 'sticky' || p === 'fixed') && !o.contains(a) && o.getBoundingClientRect().height > 0;
+  }).map(o => o.getBoundingClientRect());
+  const overlaps = q => Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 0.5 &&
+                        Math.min(r.right, q.right) - Math.max(r.left, q.left) > 0.5;
+  let hidden;
+  if (r.height <= innerHeight - covers.reduce((h, q) => h + q.height, 0)) {
+    hidden = r.bottom <= 0 || r.top >= innerHeight || covers.some(overlaps);
+  } else {                                    // taller than the free space: some of it must be in that space
+    let shown = [[Math.max(r.top, 0), Math.min(r.bottom, innerHeight)]];
+    for (const q of covers) shown = shown.flatMap(([t, b]) => [[t, Math.min(b, q.top)], [Math.max(t, q.bottom), b]]);
+    hidden = !shown.some(([t, b]) => b - t > 8);
+  }
+  return {what: a.tagName.toLowerCase() + '.' + a.className + ' “' + (a.textContent || '').trim().slice(0, 12) + '” ' +
+                Math.round(r.left) + ',' + Math.round(r.top) + '–' + Math.round(r.bottom) + ' covers ' +
+                covers.map(q => Math.round(q.top) + '–' + Math.round(q.bottom)).join(' '),
+          hidden: r.width > 0 && hidden, key: a.outerHTML.slice(0, 200) + Math.round(r.left)};
+}"""
+
+
+def obscured_focus_stops(pg, backwards: bool = False, limit: int = 250) -> tuple[int, list[str]]:
+    """Walk every Tab (or Shift+Tab) stop of the page once; returns the number of stops and those hidden."""
+    if backwards:
+        pg.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    seen, hidden = set(), []
+    for _ in range(limit):
+        pg.keyboard.press("Shift+Tab" if backwards else "Tab")
+        focus = pg.evaluate(FOCUS_OBSCURED_JS)
+        if focus is None:
+            if seen:
+                break                  # back at the start: the whole page has been walked
+            continue
+        if focus["key"] in seen:
+            break
+        seen.add(focus["key"])
+        if focus["hidden"]:
+            hidden.append(focus["what"])
+    return len(seen), hidden
+
+
+@pytest.mark.parametrize("name", ["home", "item"])
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("backwards", [False, True], ids=["tab", "shift-tab"])
+def test_keyboard_focus_never_lands_under_the_sticky_header(browser, site, sample_pages, name, width, backwards):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    pg = context.new_page()
+    open_page(pg, site, sample_pages[name])
+    stops, hidden = obscured_focus_stops(pg, backwards)
+    assert stops >= 15 and hidden == [], (stops, hidden)
+    context.close()
+
+
+# Text at 200 % (WCAG 1.4.4): the root font size doubled once the page has set its own.
+TEXT_200 = """document.addEventListener('DOMContentLoaded', () => {
+  const h = document.documentElement; h.style.fontSize = parseFloat(getComputedStyle(h).fontSize) * 2 + 'px'; })"""
+
+# The site name in the header is shown whole (not cut to “示例县人…”).
+NAME_CUT_JS = """() => { const n = document.querySelector('.gk-brand-name, .md-header__topic .md-ellipsis');
+  return !n ? 'no site name' : (n.scrollWidth > n.clientWidth + 1 || getComputedStyle(n).textOverflow === 'ellipsis' &&
+    n.scrollWidth > n.clientWidth) ? n.textContent.trim() : ''; }"""
+
+
+def related_item(example_site) -> str:
+    return next(p.parent.relative_to(example_site).as_posix() + "/" for p in sorted(example_site.glob("gk/*/index.html"))
+                if 'class="gk-related"' in p.read_text(encoding="utf-8"))
+
+
+def assert_fits_at_200_percent(browser, url: str):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.add_init_script(TEXT_200)
+    pg.goto(url)
+    if "search/?" in url:
+        pg.wait_for_selector("#gk-search[data-gk-done]")
+    pg.wait_for_function("parseFloat(document.documentElement.style.fontSize) >= 30")
+    assert pg.evaluate(OVERFLOW_JS) == [], url
+    assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), url
+    assert pg.evaluate(NAME_CUT_JS) == "", url
+    context.close()
+
+
+@pytest.mark.parametrize("name", ["home", "item", "related", "directory", "search", "ysqgk/", "zhidu/khpy/", "ml/"])
+def test_phone_360_at_200_percent_text_has_no_page_scroll(browser, site, sample_pages, example_site, name):
+    path = related_item(example_site) if name == "related" else sample_pages.get(name, name)
+    assert_fits_at_200_percent(browser, site + path)
+
+
+def scroll_regions_unreachable(browser, axe, url: str) -> list[dict]:
+    """axe's scrollable-region-focusable at 360 px and 200 % text, where wide tables scroll."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    pg = context.new_page()
+    pg.add_init_script(TEXT_200)
+    pg.goto(url)
+    pg.wait_for_function("parseFloat(document.documentElement.style.fontSize) >= 30")
+    pg.wait_for_function("document.querySelector('.md-typeset table') !== null")
+    found = axe(pg, ["scrollable-region-focusable"])
+    context.close()
+    return found
+
+
+@pytest.mark.parametrize("name", ["ysqgk/", "zhidu/khpy/", "item", "guide"])
+def test_tables_that_scroll_are_keyboard_reachable(browser, site, sample_pages, axe, name):
+    assert scroll_regions_unreachable(browser, axe, site + sample_pages.get(name, name)) == []
+
+
+# Every kind of page in every display state of the toolbar: axe finds nothing.
+PAGE_KINDS = ["home", "guide", "directory", "item", "report", "search", "zhidu/khpy/", "fdzdgknr/", "ml/", "ysqgk/",
+              "ysqgk/sqb/", "bzml/", "bzml/aqsc/", "lm/ndbg/", "nf/2024/", "jg/czj/"]
+STATES = {"standard": {}, "elder": {"elder": "1"}, "large": {"size": "l"}, "small": {"size": "s"},
+          "wb": {"scheme": "wb"}, "bl": {"scheme": "bl"}, "yl": {"scheme": "yl"}, "bk-elder": {"scheme": "bk", "elder": "1"}}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_axe_on_every_page_kind_in_every_display_state(browser, site, sample_pages, axe, state):
+    import json
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(f"localStorage.setItem('gk-a11y', JSON.stringify({json.dumps(STATES[state])}))")
+    pg = context.new_page()
+    found = {}
+    for name in PAGE_KINDS:
+        open_page(pg, site, sample_pages.get(name, name))
+        if STATES[state]:
+            assert pg.evaluate("[...document.documentElement.attributes].some(a => a.name.startsWith('data-gk-'))")
+        violations = axe(pg)
+        if violations:
+            found[name] = violations
+    context.close()
+    assert found == {}

@@ -51,8 +51,9 @@ def test_every_item_has_a_page_with_metadata_grid(site):
     pages = list((site / "gk").iterdir())
     assert len(pages) == len(items) >= 150
     html = read(site, f"gk/{pages[0].name}")
-    for label in ("索引号", "主题分类", "发布机构", "文号", "发布日期", "公开方式", "内容概述"):
+    for label in ("索引号", "主题分类", "发布机构", "发布日期", "公开方式", "内容概述"):
         assert f"<dt>{label}</dt>" in html
+    assert sum("<dt>文号</dt>" in read(site, f"gk/{p.name}") for p in pages) >= 50     # shown where there is one
     assert "<dt>成文日期</dt>" in html or "<dt>生成日期</dt>" in html
 
 
@@ -163,3 +164,81 @@ def test_change_notes_and_redirect_from_corrected_index_no(project, tmp_path):
     assert f'http-equiv="refresh" content="0; url=../{CODE}-2024-00001/"' in old
     assert f'<a href="../{CODE}-2024-00001/">' in old and "网站标识码：3499010001" in old
     assert f"{CODE}-2023-00099" not in (out / "sitemap.xml").read_text()
+
+
+def test_clean_build_of_the_example_prints_no_warning(tmp_path):
+    """A newcomer's first `make site`: no WARNING line, no “not in nav”/“not found” notes about gongkai's own
+    pages (the nav links listing pages that gongkai writes after MkDocs)."""
+    import os
+    import subprocess
+    import sys
+    from conftest import TODAY
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1", GONGKAI_TODAY=TODAY.isoformat(),
+               GONGKAI_CACHE="0")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(tmp_path / "s")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log[-3000:]
+    noisy = [line for line in log.splitlines()
+             if line.startswith("WARNING") or "not found in the documentation" in line or 'in the "nav"' in line]
+    assert noisy == [], log[-3000:]
+
+
+def test_engine_pages_without_a_markdown_heading_keep_their_chinese_title(site):
+    title = re.search(r"<title>([^<]*)</title>", read(site, "bzml")).group(1)
+    assert title.startswith("基层政务公开标准目录 - "), title
+    for path in ("bzml", "search", "ysqgk/sqb", "fdzdgknr", "ml"):
+        assert re.search(r"<title>[\u4e00-\u9fff]", read(site, path)), path
+
+
+def test_item_metadata_has_no_empty_doc_no_row_and_holds_the_policy_phone(site):
+    """An item without 文号 shows no empty 文号 row; 政策咨询电话 is a row of the information table, below the title."""
+    phones = without_no = 0
+    for path in sorted((site / "gk").glob("*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        if "gk-meta" not in html:
+            continue                                   # the redirect page of a corrected 索引号
+        meta = re.search(r'<dl class="gk-meta">(.*?)</dl>', html, re.S).group(1)
+        assert not re.search(r"<dd>\s*</dd>", meta), path
+        if "<dt>文号</dt>" not in meta:
+            without_no += 1
+        if "政策咨询电话" in html:
+            phones += 1
+            assert re.search(r'<dt>政策咨询电话</dt><dd><a href="tel:[\d-]+">', meta), path
+            assert html.index("<h1") < html.index("政策咨询电话"), path
+    assert phones >= 3 and without_no >= 3
+
+
+class _Tables(HTMLParser):
+    """Tables of a page that are not inside a keyboard-reachable scrolling box (div.gk-table-wrap[tabindex=0])."""
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[bool] = []
+        self.bare = self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        wrap = tag == "div" and "gk-table-wrap" in (a.get("class") or "") and a.get("tabindex") == "0" \
+            and a.get("role") == "region" and bool(a.get("aria-label") or a.get("aria-labelledby"))
+        if tag == "table":
+            self.tables += 1
+            self.bare += not any(self.stack)
+        self.stack.append(wrap)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+
+def test_every_table_scrolls_in_a_box_the_keyboard_reaches(site):
+    tables = 0
+    for path in sorted(site.rglob("*.html")):
+        parser = _Tables()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert parser.bare == 0, path
+        tables += parser.tables
+    assert tables > 250

@@ -50,6 +50,8 @@ def mini_site(root: Path, public: str = PUBLIC, with_date: bool = True) -> Path:
     (site / "gk/a/00001").mkdir()
     (site / "gk/a/00001/附件1.pdf").write_bytes(b"%PDF-1.4\n")
     (site / "gk/a/00001/表.xlsx").write_bytes(b"PK")
+    (site / "assets/gongkai").mkdir(parents=True)
+    (site / "assets/gongkai/favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')     # from overrides/
     (site / "search/manifest.json").write_text(json.dumps({"filters": {
         "lm": {"label": "栏目", "values": [["规范性文件", 3], ["工作动态", 2]]},
         "nf": {"label": "年份", "values": [["2026", 5]]}}}, ensure_ascii=False))
@@ -227,8 +229,7 @@ def test_offline_search_open_item_and_idle_return_home(offline):
     hits[0].tap()
     pg.wait_for_selector("article.gk-item")
     assert "/gk/" in pg.url
-    qr = pg.query_selector(".gk-qr-page img")
-    assert qr and pg.evaluate("img => img.complete && img.naturalWidth > 100", qr)
+    pg.wait_for_function("(document.querySelector('.gk-qr-page img') || {}).naturalWidth > 100")
     assert "https://www.example.gov.cn/zwgk/gk/" in pg.inner_text(".gk-qr-page")
     pg.wait_for_function("document.querySelector('[data-gk-idle-status]').textContent.includes('秒后返回首页')",
                          timeout=IDLE * 1000)
@@ -239,28 +240,54 @@ def test_offline_search_open_item_and_idle_return_home(offline):
 def test_touch_activity_postpones_the_return(offline):
     pg, base = offline
     pg.goto(base + "ysqgk/")
-    for _ in range(3):
-        pg.wait_for_timeout(IDLE * 1000 // 2)
+    status = "document.querySelector('[data-gk-idle-status]').textContent"
+    for _ in range(2):                            # twice the warning, each ended by a touch: longer than IDLE
+        pg.wait_for_function(f"{status}.includes('秒后返回首页')", timeout=IDLE * 1000)
         pg.tap("article h1")
-    assert pg.url == base + "ysqgk/"
+        pg.wait_for_function(f"{status} === ''")
+        assert pg.url == base + "ysqgk/"
 
 
 def test_browse_buttons_and_pdf_viewer_offline(offline, example_kiosk):
     pg, base = offline
     pg.goto(base + "search/")
     pg.tap(".gk-kiosk-browse a >> nth=0")
-    pg.wait_for_selector("#gk-search[data-gk-done]")
-    assert "lm=" in pg.url and pg.query_selector(".gk-hits li")
+    pg.wait_for_url(lambda u: "/search/?lm=" in u)
+    pg.wait_for_selector("#gk-search[data-gk-done] .gk-hits li")
     item = next(p for p in sorted((example_kiosk / "site/gk").glob("*/index.html")) if "view/?f=" in p.read_text())
     pg.goto(base + item.parent.relative_to(example_kiosk / "site").as_posix() + "/")
     pg.tap(".gk-attachments a[href*='view/?f=']")
-    pg.wait_for_selector("[data-gk-view-frame]")
+    pg.wait_for_url(lambda u: "/view/?f=" in u, wait_until="commit")    # not "load": the PDF may take longer than IDLE
+    pg.wait_for_function("(document.querySelector('[data-gk-view-frame]') || {}).src")    # set by kiosk.js
     src = pg.get_attribute("[data-gk-view-frame]", "src")
     assert src.startswith(base + "gk/") and src.endswith(".pdf")
     assert pg.evaluate("u => fetch(u, {method: 'HEAD'}).then(r => r.status)", src) == 200
     assert pg.inner_text("[data-gk-view-title]") != "查看文件"
     pg.goto(base + "view/?f=../../etc/passwd")
-    assert pg.is_visible("[data-gk-view-error]") and not pg.get_attribute("[data-gk-view-frame]", "src")
+    pg.wait_for_selector("[data-gk-view-error]", state="visible")
+    assert not pg.get_attribute("[data-gk-view-frame]", "src")
+    icon = pg.evaluate("(document.querySelector('link[rel=icon]') || {}).href")    # the viewer's favicon: no 404
+    assert icon and pg.evaluate("u => fetch(u).then(r => r.status)", icon) == 200
+
+
+@pytest.mark.parametrize("path", ["", "ysqgk/", "search/", "related"])
+def test_kiosk_at_360_px_and_200_percent_text_has_no_page_scroll(browser, launcher, example_site, path):
+    from test_a11y_browser import assert_fits_at_200_percent, related_item
+    assert_fits_at_200_percent(browser, launcher + (related_item(example_site) if path == "related" else path))
+
+
+def test_kiosk_tables_that_scroll_are_keyboard_reachable(browser, launcher, axe):
+    from test_a11y_browser import scroll_regions_unreachable
+    assert scroll_regions_unreachable(browser, axe, launcher + "ysqgk/") == []
+
+
+@pytest.mark.parametrize("backwards", [False, True], ids=["tab", "shift-tab"])
+def test_kiosk_focus_never_lands_under_the_header_or_the_bottom_bar(offline, backwards):
+    from test_a11y_browser import obscured_focus_stops
+    pg, base = offline
+    pg.goto(base)
+    stops, hidden = obscured_focus_stops(pg, backwards)
+    assert stops >= 40 and hidden == [], (stops, hidden)
 
 
 @pytest.mark.parametrize("path", ["", "item"])

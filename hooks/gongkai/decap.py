@@ -227,12 +227,32 @@ INDEX = """<!doctype html>
 <meta name="robots" content="noindex">
 {csp}
 <title>信息发布表单 · {body}</title>
+<link rel="icon" href="../assets/gongkai/favicon.svg" type="image/svg+xml">
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<style>
+body {{ margin: 0; }}
+.gk-admin-title {{ margin: 0; padding: .4rem 1rem; font: bold 1rem/1.5 "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
+  "Source Han Sans SC", sans-serif; color: #fff; background: #1a3d8f; }}
+[class*="GoBackButton"], [class*="-ButtonText"] {{ color: #3d4654 !important; }}   /* Decap's grey: 3.4:1 */
+</style>
 </head>
 <body>
+<header><h1 class="gk-admin-title">信息发布表单 · {body}</h1></header>
+<main id="nc-root"></main>
+<script src="gk-admin.js"></script>
 <script src="decap-cms.js"></script>
 </body>
 </html>
+"""
+
+# A file, not inline script (the page's policy allows scripts from the site only). Runs before decap-cms.js.
+ADMIN_JS = """window.CMS_MANUAL_INIT = true;
+document.addEventListener("DOMContentLoaded", function () {   // Decap's zh_Hans has no Forgejo login label
+  var zh = CMS.getLocale("zh_Hans");
+  zh.auth.loginWithForgejo = "使用 Forgejo 登录";
+  CMS.registerLocale("zh_Hans", zh);
+  CMS.init();
+});
 """
 
 
@@ -268,6 +288,7 @@ def assets(cat: Catalogue, root: Path, site_url: str = "") -> tuple[list[Asset],
     if any(p.severity == ERROR for p in problems):
         return [], problems
     out = [Asset(ADMIN_DIR + "index.html", data=index_page(cat.site.body_name, admin).encode()),
+           Asset(ADMIN_DIR + "gk-admin.js", data=ADMIN_JS.encode()),
            Asset(ADMIN_DIR + "config.yml", data=to_yaml(config(cat, admin, site_url)).encode())]
     out += [Asset(ADMIN_DIR + p.name, src=p) for p in sorted(vendor.iterdir()) if p.is_file()]
     out += auditsheet.assets(cat)               # 发布审核单: intranet only, like the form

@@ -187,6 +187,7 @@ def _viewer(pages: _Pages) -> str:
     return ('<!doctype html>\n<html lang="zh-CN" class="gk-kiosk gk-kiosk-viewer">\n<head>\n<meta charset="utf-8">\n'
             + sanitize.csp_meta() + "\n"
             '<meta name="viewport" content="width=device-width,initial-scale=1">\n<title>查看文件</title>\n'
+            '<link rel="icon" href="../assets/gongkai/favicon.svg" type="image/svg+xml">\n'
             '<link rel="stylesheet" href="../assets/gongkai/kiosk.css">\n</head>\n<body>\n'
             '<main class="gk-viewer">\n<h1 data-gk-view-title>查看文件</h1>\n'
             '<p data-gk-view-error hidden>找不到要查看的文件。请返回上一页重新选择。</p>\n'

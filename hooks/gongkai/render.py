@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from . import appform, charts, feeds, flowchart, report, sanitize, schema, workers
 from .cache import Cache, code_version, digest
 from .derive import Indexes, pages_of
-from .model import Catalogue, Column, Item
+from .model import Catalogue, Column, Item, Site
 from .problems import Problem
 from .settings import Settings
 from .validate import slug_of
@@ -55,6 +55,7 @@ class Page:
     title: str
     body: str                 # Markdown for engine pages, HTML for bulk pages
     source: str | None = None  # engine pages: file name inside content/
+    meta: str = ""            # <meta> tags for monitoring crawlers (page_meta)
 
     @property
     def depth(self) -> int:
@@ -104,6 +105,8 @@ class Output:
     footer: str               # HTML; "@@BASE@@" stands for the relative path to the site root
     problems: list[Problem]
     search_docs: list[SearchDoc] = field(default_factory=list)   # newest first
+    page_meta: dict[str, str] = field(default_factory=dict)      # content file → <meta> tags (pages the engine renders)
+    site_meta: str = ""                                          # the site's <meta> tags alone (e.g. for 404.html)
 
 
 def relurl(target: str, here: str) -> str:
@@ -132,6 +135,29 @@ def scope_headers(html: str) -> str:
     return re.sub(r"(<tr>\s*)" + no_scope, r'\1<th scope="row"', html)
 
 
+def wrap_tables(html: str) -> str:
+    """Put each Markdown table (a bare <table>) that is not yet in one into a scrolling box that the keyboard
+    can reach (WCAG 2.1.1): tabindex, role=region and a unique label from its caption or the heading before it."""
+    out, pos, used = [], 0, {}
+    for m in re.finditer(r"<table>", html):
+        before = html[pos:m.start()]
+        if re.search(r'<div class="gk-table-wrap[^>]*>\s*$', html[max(0, m.start() - 300):m.start()]):
+            continue
+        end = html.find("</table>", m.end())
+        if end < 0:
+            break
+        caption = re.match(r"\s*<caption>(.*?)</caption>", html[m.end():end], re.S)
+        heads = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html[:m.start()], re.S)
+        label = plain_text(caption.group(1) if caption else heads[-1] if heads else "") or "表格"
+        used[label] = used.get(label, 0) + 1
+        label += "（表格）" if used[label] == 1 else f"（表格{used[label]}）"
+        end += len("</table>")
+        out += [before, f'<div class="gk-table-wrap" tabindex="0" role="region" aria-label="{escape(label)}">',
+                html[m.start():end], "</div>"]
+        pos = end
+    return "".join(out) + html[pos:]
+
+
 def plain_text(html: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
@@ -154,6 +180,25 @@ def size_label(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, math.ceil(n / 1024))} KB"
 
 
+# What engine pages say about themselves in their ColumnDescription (政府网站网页设计规范 page metadata).
+PAGE_DESCRIPTIONS = {HOME: "政府信息公开：公开指南、公开制度、法定主动公开内容、公开年报和依申请公开",
+                     GUIDE: "政府信息公开的范围、方式、时限和申请办法", RULES: "本机关政府信息公开工作制度",
+                     STATUTORY: "《中华人民共和国政府信息公开条例》第二十条规定主动公开的政府信息",
+                     CATALOGUE: "按栏目、年份、发布机构、主题分类编排的政府信息公开目录",
+                     APPLY: "依申请公开的申请渠道、申请表、办理流程、时限和收费标准",
+                     APPLY_FORM: "政府信息公开申请表", SEARCH: "检索本网站公开的政府信息", STANDARD: "基层政务公开标准目录"}
+
+
+def gov_mark_url(site: Site) -> str:
+    """Where the 党政机关网站标识 is in the built site ("" without one)."""
+    return "assets/gongkai/" + Path(site.gov_mark).name if site.gov_mark else ""
+
+
+def meta_tags(pairs: list[tuple[str, str]]) -> str:
+    """<meta name=… content=…> lines, in the given order."""
+    return "".join(f'<meta name="{name}" content="{escape(value)}">\n' for name, value in pairs)
+
+
 class Renderer:
     def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
                  settings: Settings | None = None, reports: report.Reports | None = None, cache: Cache | None = None):
@@ -167,7 +212,8 @@ class Renderer:
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
-                                breakable=lambda t: Markup(str(escape(t)).replace("/", "/<wbr>")),
+                                breakable=lambda t: Markup('<span class="gk-nobr">' + str(escape(t)).replace(
+                                    "/", '/</span><wbr><span class="gk-nobr">') + "</span>"),
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
         self.env.globals["csp_meta"] = Markup(sanitize.csp_meta())
         # A rendered page depends on its context, the templates and the site settings: its cache key.
@@ -187,6 +233,33 @@ class Renderer:
             site=self.site, idx=self.idx, cat=self.cat, schema=schema, here=here,
             url=lambda target: relurl(target, here), item_url=self.item_url, col_url=self.column_url,
             validity=lambda i: self.idx.validity.get(i.index_no), **ctx)
+
+    def site_meta(self) -> list[tuple[str, str]]:
+        """SiteName, SiteDomain, SiteIDCode: the same on every page."""
+        domain = re.sub(r"^[a-z]+://([^/]+).*$", r"\1", self.base_url) if self.base_url else ""
+        return [("SiteName", self.site.body_name), ("SiteDomain", domain), ("SiteIDCode", self.site.site_code or "")]
+
+    def page_meta(self, name: str, description: str = "", keywords: list[str] | None = None, kind: str = "其他",
+                  item: Item | None = None) -> str:
+        """The page metadata that national and provincial monitoring crawlers read (政府网站网页设计规范,
+        GB/T 42147-2022): the site's, the column's (栏目 name, description, keywords, 栏目类型) and, on an
+        item page, the item's. PubDate is the 发布日期 alone: items carry no time of day."""
+        pairs = self.site_meta() + [("ColumnName", name), ("ColumnDescription", description),
+                                    ("ColumnKeywords", ",".join(keywords or [name])), ("ColumnType", kind)]
+        if item is not None:
+            source = "、".join([item.publisher, *item.co_publishers])
+            pairs += [("ArticleTitle", item.title), ("PubDate", item.date_published.isoformat()),
+                      ("ContentSource", source), ("Keywords", ",".join(item.keywords)), ("Author", source),
+                      ("Description", item.summary),
+                      ("Url", self.base_url + self.item_url(item) if self.base_url else "")]
+        return meta_tags(pairs)
+
+    def column_meta(self, col: Column, item: Item | None = None) -> str:
+        names, node = [], col
+        while node is not None:
+            names.insert(0, node.name)
+            node = node.parent
+        return self.page_meta(col.name, col.description, names, col.kind, item)
 
     @staticmethod
     def item_url(item: Item) -> str:
@@ -285,7 +358,7 @@ class Renderer:
         for att in item.attachments:
             assets.append(Asset(here + att.path, src=att.src))
         self.search_docs += self.item_docs(item, here, body_html, ctx["column"])
-        return Page(here, item.title, html), assets
+        return Page(here, item.title, html, meta=self.column_meta(ctx["column"], item)), assets
 
     def item_docs(self, item: Item, here: str, body_html: str, col: Column) -> list[SearchDoc]:
         """The item and each of its attachments as search documents."""
@@ -314,7 +387,7 @@ class Renderer:
         """Markdown → HTML; images kept beside the item are copied, links to other item files resolved.
         An annual report gets its tables (sections 二–四) between sections 一 and 五."""
         rep = self.reports.by_index.get(item.index_no)
-        html = scope_headers(self.markdown(rep.markdown if rep else item.body))
+        html = wrap_tables(scope_headers(self.markdown(rep.markdown if rep else item.body)))
         assets: list[Asset] = []
 
         def fix(m: re.Match) -> str:
@@ -383,9 +456,12 @@ class Renderer:
         reports = [r for r in reversed(self.reports.by_year.values()) if r.item and r.item.column == col.slug]
         extra = self.render("report/column.html", self.column_url(col), reports=reports,
                             fmt=reports[0].fmt) if reports else ""
-        return self.listing_pages(self.column_url(col), col.name, items, self.crumbs_for(col)[:-1],
-                                  col.description, col.children, normative,
-                                  "本栏目暂无公开信息。", nil, extra)
+        pages = self.listing_pages(self.column_url(col), col.name, items, self.crumbs_for(col)[:-1],
+                                   col.description, col.children, normative,
+                                   "本栏目暂无公开信息。", nil, extra)
+        for page in pages:
+            page.meta = self.column_meta(col)
+        return pages
 
     def standard_pages(self) -> list[Page]:
         """基层政务公开标准目录: an overview (an engine page, bzml.md) and one table per 领域 (bulk pages),
@@ -409,22 +485,33 @@ class Renderer:
             name = f"{area.name}领域基层政务公开标准目录"
             pages.append(Page(here, name, self.render("standard.html", here, std=std, area=area, by_row=by_row,
                                                       crumbs=crumbs + [(title, STANDARD)], title=name, counts=counts,
-                                                      nil_for=nil_for)))
+                                                      nil_for=nil_for),
+                              meta=self.page_meta(name, f"{area.name}领域的公开事项、依据、时限、主体、渠道和方式",
+                                                  [area.name, title])))
         return pages
 
     def browse_pages(self) -> list[Page]:
         out = []
         crumbs = [("首页", HOME), ("公开目录", CATALOGUE)]
         for year, items in self.idx.by_year.items():
-            out += self.listing_pages(f"nf/{year}/", f"{year}年公开信息", items, crumbs)
+            out += self.with_meta(self.listing_pages(f"nf/{year}/", f"{year}年公开信息", items, crumbs),
+                                  f"{year}年发布的政府信息", [str(year), "公开目录"])
         for pub in self.site.publishers:
-            out += self.listing_pages(f"jg/{pub.slug}/", pub.name, self.idx.by_publisher[pub.slug], crumbs,
-                                      empty_text="该机构暂无公开信息。")
+            out += self.with_meta(self.listing_pages(f"jg/{pub.slug}/", pub.name, self.idx.by_publisher[pub.slug],
+                                                     crumbs, empty_text="该机构暂无公开信息。"),
+                                  f"{pub.name}发布的政府信息", [pub.name, "公开目录"])
         for topic in self.cat.topics:
             items = self.idx.by_topic[topic.slug]
             if items:
-                out += self.listing_pages(f"zt/{topic.slug}/", topic.name, items, crumbs)
+                out += self.with_meta(self.listing_pages(f"zt/{topic.slug}/", topic.name, items, crumbs),
+                                      f"主题分类为“{topic.name}”的政府信息", [topic.name, "公开目录"])
         return out
+
+    def with_meta(self, pages: list[Page], description: str, keywords: list[str]) -> list[Page]:
+        """Listing pages of the 公开目录 (by year, publisher, topic) with their page metadata."""
+        for page in pages:
+            page.meta = self.page_meta(pages[0].title, description, keywords)
+        return pages
 
     # --- engine pages ---------------------------------------------------
 
@@ -519,8 +606,7 @@ class Renderer:
         assets.append(Asset(FORM_DOCX, data=appform.docx(site)))
         assets.append(Asset(FLOW_SVG, data=flowchart.svg(standalone=True).encode()))
         if site.gov_mark:
-            mark = self.cat.root / "catalogue" / site.gov_mark
-            assets.append(Asset("assets/gongkai/" + mark.name, src=mark))
+            assets.append(Asset(gov_mark_url(site), src=self.cat.root / "catalogue" / site.gov_mark))
         assets += self.exports()
         footer = self.render("footer.html", "@@BASE@@")
         assets += self.redirects(footer, {p.path for p in engine} | {p.path for p in bulk})
@@ -530,7 +616,13 @@ class Renderer:
         for path, title, text in pages:
             self.search_docs.append(SearchDoc(path, title, self.page_text(text), "", kind="页面",
                                               filters={"lx": ["页面"]}))
-        return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs)
+        meta = {p.source: self.page_meta("首页" if p.path == HOME else p.title, PAGE_DESCRIPTIONS.get(p.path, ""))
+                for p in engine}
+        for name, text in self.cat.pages.items():        # the handwritten 制度 pages
+            if name not in meta:
+                meta[name] = self.page_meta(self._h1(text, name), PAGE_DESCRIPTIONS[RULES], [self.site.label_rules])
+        return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs, meta,
+                      meta_tags(self.site_meta()))
 
     def withdrawn_pages(self) -> list[Page]:
         """A withdrawn item's address keeps answering, with a notice: no body, no attachments."""

@@ -21,6 +21,7 @@ from .render import Output, Page
 TITLE_MARK = "@@GK_TITLE@@"
 # Contains "<h1" so that themes which add an <h1> to pages without one do not.
 BODY_MARK = "<!--gk:body <h1 -->"
+META_MARK = "<!--gk:meta-->"      # where a page's <meta> tags go in the shell's head
 
 
 def compact(markup: str) -> str:
@@ -45,7 +46,7 @@ class Shell:
     def frame(self, page: Page) -> tuple[str, str]:
         """The page's head and tail around its body."""
         title = html.escape(page.title, quote=True)
-        return (self.head.replace(TITLE_MARK, title).replace(self.url, page.path),
+        return (self.head.replace(TITLE_MARK, title).replace(self.url, page.path).replace(META_MARK, page.meta),
                 self.tail.replace(TITLE_MARK, title).replace(self.url, page.path))
 
 

@@ -146,10 +146,44 @@
         gkA11y.reset();
       }
     });
+    /* Escape closes the open panel and returns focus to its button. */
+    bar.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || panel.hidden) return;
+      toggle.setAttribute("aria-expanded", "false");
+      panel.hidden = true;
+      toggle.focus();
+    });
     if (synth && synth.addEventListener) synth.addEventListener("voiceschanged", update);
     window.addEventListener("pagehide", function () { if (speaking) stop(); });
     update();
   }
+
+  /* ------------------------------------------------------------ focus not obscured (WCAG 2.2 2.4.11) */
+
+  /* The sticky header and the kiosk's fixed bottom bar cover part of the window: scroll padding of their
+   * height makes the browser scroll a focused element (Tab, Shift+Tab, links to #anchors) clear of them. */
+  function pad() {
+    var top = 0, bottom = 0;
+    document.querySelectorAll(".md-header, .gk-kiosk-bar").forEach(function (el) {
+      var cs = getComputedStyle(el), r = el.getBoundingClientRect();
+      if ((cs.position !== "sticky" && cs.position !== "fixed") || !r.height) return;
+      if (r.top < innerHeight / 2) top = Math.max(top, r.bottom); else bottom = Math.max(bottom, innerHeight - r.top);
+    });
+    html.style.scrollPaddingTop = top ? Math.ceil(top) + 8 + "px" : "";
+    html.style.scrollPaddingBottom = bottom ? Math.ceil(bottom) + 8 + "px" : "";
+  }
+
+  function watchCovers() {
+    pad();
+    if (window.ResizeObserver) {
+      var ro = new ResizeObserver(pad);
+      document.querySelectorAll(".md-header, .gk-kiosk-bar").forEach(function (el) { ro.observe(el); });
+    }
+    window.addEventListener("resize", pad);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watchCovers);
+  else watchCovers();
 
   window.gkA11y = {
     /* Back to the page's original look (the kiosk calls this when it goes idle). */
