@@ -153,7 +153,7 @@ def test_admin_only_in_the_intranet_build(site):
     assert public.admin == [] and not any(a.path.startswith("admin/") for a in public.output.assets)
     intranet = pipeline.build(site.root, TODAY, "https://www.example.gov.cn/zwgk/", intranet=True)
     files = {a.path: a for a in intranet.admin}
-    assert {p for p in files if not p.startswith("admin/shenhe/")} == {"admin/index.html", "admin/config.yml",
+    assert {p for p in files if not p.startswith("admin/shenhe/")} == {"admin/index.html", "admin/config.yml", "admin/gk-admin.js",
                                                                         "admin/decap-cms.js"}
     sheet = files[f"admin/shenhe/{CODE}-2026-00007/index.html"].data.decode()
     assert "信息发布审核单" in sheet and "签字" in sheet and "尚无审核记录" in sheet

@@ -56,7 +56,9 @@ def local_backend(project, tmp_path, monkeypatch):
     folder = tmp_path / "admin"
     shutil.copytree(decap.vendor(ROOT), folder)
     (folder / "config.yml").write_text(decap.to_yaml(conf))
-    (folder / "index.html").write_text(decap.INDEX.format(body=cat.site.body_name))
+    # the page as built, its policy naming the local backend as the git server
+    (folder / "index.html").write_text(decap.index_page(cat.site.body_name, {"base_url": f"http://127.0.0.1:{port}"}))
+    (folder / "gk-admin.js").write_text(decap.ADMIN_JS)
     proxy = subprocess.Popen(["node", str(SERVER)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              env=dict(os.environ, PORT=str(port), BIND_HOST="127.0.0.1", MODE="fs",
                                       GIT_REPO_DIRECTORY=str(project.root)))

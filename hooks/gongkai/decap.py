@@ -258,7 +258,7 @@ document.addEventListener("DOMContentLoaded", function () {   // Decap's zh_Hans
 
 def policy(admin: dict) -> str:
     """The admin page's content-security policy: the public site's, plus what Decap needs: the git
-    server (its API, OAuth login and pictures), inline styles, WebAssembly, blob: previews, and eval
+    server (its API, OAuth login and pictures), inline styles, blob: previews, and eval (which also admits WebAssembly)
     (Decap validates its configuration with ajv, which compiles schemas with new Function)."""
     servers = []
     for key in ("base_url", "api_root"):
@@ -268,7 +268,7 @@ def policy(admin: dict) -> str:
     if admin.get("name") == "github" and not servers:
         servers = ["https://api.github.com", "https://github.com"]
     hosts = "".join(" " + s for s in dict.fromkeys(servers))
-    return ("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    return ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data: blob:{hosts}; font-src 'self' data:; connect-src 'self' blob:{hosts}; "
             "frame-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
             f"form-action 'self'{hosts}")
