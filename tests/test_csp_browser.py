@@ -24,7 +24,7 @@ def pages(sample_pages, example_site):
     return kinds
 
 
-def visit(browser, url: str, search: bool = False) -> list[str]:
+def visit(browser, url: str, search: bool = False, redirect: bool = False) -> list[str]:
     """Violations while the page loads (and, on a search page, until the results are shown). The page
     is opened with the policy in force; waits use locators, as the policy forbids playwright's eval."""
     page = browser.new_page(bypass_csp=False)
@@ -34,6 +34,9 @@ def visit(browser, url: str, search: bool = False) -> list[str]:
     page.add_init_script(f"({LISTEN})()")
     try:
         page.goto(url, wait_until="load")
+        if redirect:                                   # the policy also holds on the page it sends the reader to
+            page.wait_for_url(lambda u: not u.endswith(url.rsplit("/", 2)[-2] + "/"))
+            page.wait_for_load_state("load")
         if search:
             expect(page.locator(".gk-search-status")).to_have_text(re.compile(r"找到 \d+ 条结果|没有找到"), timeout=20000)
         # A violation event is queued as a task: wait for one more task after load before reading.
@@ -59,7 +62,7 @@ def test_no_violation(browser, example_site, serve, pages, kind):
     if kind not in pages:
         pytest.skip(f"the example has no {kind} page")
     base = serve(example_site)
-    assert visit(browser, base + pages[kind], search=kind == "search") == []
+    assert visit(browser, base + pages[kind], search=kind == "search", redirect=kind == "redirect") == []
 
 
 @pytest.fixture(scope="module")

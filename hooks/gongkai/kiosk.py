@@ -148,7 +148,8 @@ class _Pages:
         body, foot, tail = body.partition('<footer class="md-footer"')
         body = _A.sub(lambda m: self.link(m, here, root), body) + foot + \
             _A.sub(lambda m: self.link(m, here, root, footer=True), tail)
-        if rel.startswith("gk/") and rel.count("/") == 2:
+        notice = "gk-withdrawn" in body or 'http-equiv="refresh"' in head     # 撤回 notices, old-number redirects
+        if rel.startswith("gk/") and rel.count("/") == 2 and not notice:
             body = self.item_qr(body, head, rel, root)
         if rel == "search/index.html":
             body = body.replace('<p class="gk-search-status"', self.browse() + '<p class="gk-search-status"', 1)

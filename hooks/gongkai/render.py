@@ -630,7 +630,7 @@ class Renderer:
         for item in self.cat.withdrawn:
             here, col = self.item_url(item), self.idx.columns[item.column]
             html = self.render("withdrawn.html", here, item=item, column=col, crumbs=self.crumbs_for(col))
-            pages.append(Page(here, f"已撤回：{item.title}", html))
+            pages.append(Page(here, f"已撤回：{item.title}", html, meta=self.column_meta(col)))
         return pages
 
     def redirects(self, footer: str, taken: set[str] = frozenset()) -> list[Asset]:
