@@ -60,8 +60,9 @@ def matching(docs: list[dict], q: str) -> set:
 
 def build(project: Path, site: Path, index_only: Path | None = None) -> dict:
     import tempfile
-    from gongkai import derive, index, pipeline, render
-    from gongkai.cache import Cache
+    from gongkai.stages import derive, index, render
+    from gongkai import pipeline
+    from gongkai.core.cache import Cache
     os.environ["GONGKAI_TODAY"] = "2026-11-28"
     figures = {}
     t = time.perf_counter()

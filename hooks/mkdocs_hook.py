@@ -22,8 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from gongkai import cache, inspection_report, linkcheck, pipeline, render, sanitize, write  # noqa: E402
-from gongkai.problems import ERROR, InputError  # noqa: E402
+from gongkai.core import cache, sanitize  # noqa: E402
+from gongkai.inspection import inspection_report, linkcheck
+from gongkai import pipeline
+from gongkai.stages import render, write
+from gongkai.core.problems import ERROR, InputError  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
 SHELL_DIR = "_gkshell"

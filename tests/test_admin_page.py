@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT, TODAY
-from gongkai import decap
+from gongkai.outputs import decap
 
 
 @pytest.fixture(scope="module")

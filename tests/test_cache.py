@@ -1,5 +1,5 @@
 """cache: results kept between builds under build/cache/, keyed by a hash of their inputs."""
-from gongkai import cache
+from gongkai.core import cache
 
 
 def test_values_survive_between_builds_and_many_at_once(tmp_path):

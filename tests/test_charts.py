@@ -1,7 +1,7 @@
 """charts: build-time SVG with text alternatives."""
 import xml.dom.minidom
 
-from gongkai import charts
+from gongkai.annual import charts
 
 
 def test_stacked_years_is_accessible_and_merges_small_columns():

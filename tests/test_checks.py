@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 
 from conftest import CODE, ROOT, TODAY, good_item, mkdocs_build
-from gongkai import checks, pipeline
-from gongkai.checks import find_pii, mask, months_before
+from gongkai.inspection import checks
+from gongkai import pipeline
+from gongkai.inspection.checks import find_pii, mask, months_before
 
 FIXTURE = ROOT / "tests" / "fixtures" / "inspection"
 I = "catalogue/items/"

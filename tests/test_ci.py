@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from gongkai import newitem
+from gongkai.commands import newitem
 
 CI = ROOT / "ci"
 

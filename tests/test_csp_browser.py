@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gongkai import kiosk, sanitize
+from gongkai.outputs import kiosk
+from gongkai.core import sanitize
 
 LISTEN = """() => { window.__gkCsp = [];
   document.addEventListener('securitypolicyviolation',
@@ -81,7 +82,7 @@ def test_kiosk_no_violation(browser, kiosk_site, serve, path):
 
 
 def test_decap_admin_policy_names_its_server():
-    from gongkai import decap
+    from gongkai.outputs import decap
     page = decap.index_page("示例", {"name": "gitlab", "base_url": "https://git.example.gov.cn:8443/x"})
     assert "connect-src 'self' blob: https://git.example.gov.cn:8443;" in page
     assert "object-src 'none'" in page and "base-uri 'none'" in page and "default-src 'self'" in page

@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 from conftest import CODE, ROOT, TODAY, good_item
-from gongkai import decap, pipeline, schema
-from gongkai.problems import InputError
+from gongkai.outputs import decap
+from gongkai import pipeline
+from gongkai.core import schema
+from gongkai.core.problems import InputError
 
 ADMIN = """后端: forgejo
 服务器地址: https://git.example.gov.cn

@@ -15,8 +15,9 @@ import pytest
 from docx import Document
 
 from conftest import CODE, ROOT, good_item
-from gongkai import __main__ as cli, decap, pipeline
-from gongkai.problems import errors
+from gongkai import __main__ as cli, pipeline
+from gongkai.outputs import decap
+from gongkai.core.problems import errors
 
 SERVER = ROOT / "tests" / "node_modules" / "decap-server" / "dist" / "index.js"
 TODAY = "2026-12-05"

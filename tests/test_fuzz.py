@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import TODAY, good_item, new_project
-from gongkai import load, pipeline, render, sanitize
-from gongkai.problems import ERROR, InputError
+from gongkai.stages import load, render
+from gongkai import pipeline
+from gongkai.core import sanitize
+from gongkai.core.problems import ERROR, InputError
 from test_sanitize import outside_allowlist
 
 LONG = os.environ.get("GONGKAI_FUZZ") == "long"

@@ -6,8 +6,10 @@ import pytest
 from docx import Document
 
 from conftest import TODAY, good_item
-from gongkai import checks, pipeline, render
-from gongkai.problems import InputError
+from gongkai.inspection import checks
+from gongkai import pipeline
+from gongkai.stages import render
+from gongkai.core.problems import InputError
 
 REVIEWED = [
     {"环节": "初审", "审核人": "张三", "职务": "科员", "日期": "2026-11-20", "意见": "通过", "说明": "内容准确"},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import kiosk
+from gongkai.outputs import kiosk
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,6 @@ def test_every_kiosk_page_is_valid_html(vnu, example_site, tmp_path):
 
 
 def test_admin_page_is_valid_html(vnu, tmp_path):
-    from gongkai import decap
+    from gongkai.outputs import decap
     (tmp_path / "index.html").write_text(decap.index_page("示例县人民政府办公室", {}), encoding="utf-8")
     assert check(vnu, tmp_path) == []

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, TODAY, mkdocs_build, new_project
-from gongkai.importsite import command as cmd
-from gongkai.importsite import pages
+from gongkai.commands.importsite import command as cmd
+from gongkai.commands.importsite import pages
 
 MIRRORS = ROOT / "tests" / "fixtures" / "mirrors"
 TRS, DAHAN = MIRRORS / "trs", MIRRORS / "dahan"
@@ -360,7 +360,7 @@ def test_trs_import_builds_and_duplicate_addresses_both_redirect(tmp_path, serve
 
 def test_publishers_added_keep_site_yml_valid(tmp_path):
     import yaml as y
-    from gongkai.importsite import writer
+    from gongkai.commands.importsite import writer
     site = tmp_path / "site.yml"
     site.write_text("机构全称: 示例县人民政府\n发布机构:\n- {名称: 示例县人民政府, 标识: xzf}\n# 注释\n每页条数: 20\n", encoding="utf-8")
     writer.add_publishers(site, ["平潭综合实验区财政金融局"], {"xzf"})

@@ -3,9 +3,9 @@ import json
 from array import array
 from pathlib import Path
 
-from gongkai import extract, index
-from gongkai.cache import Cache
-from gongkai.render import SearchDoc
+from gongkai.stages import extract, index
+from gongkai.core.cache import Cache
+from gongkai.stages.render import SearchDoc
 
 
 def decode_scored(data: bytes, total: int) -> tuple[list[int], list[int]]:

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from conftest import ROOT, TODAY
-from gongkai import inspection_report, pipeline
+from gongkai.inspection import inspection_report
+from gongkai import pipeline
 
 FIXTURE = ROOT / "tests" / "fixtures" / "inspection"
 

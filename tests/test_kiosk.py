@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from gongkai import kiosk, linkcheck
-from gongkai.problems import ERROR, WARNING
+from gongkai.outputs import kiosk
+from gongkai.inspection import linkcheck
+from gongkai.core.problems import ERROR, WARNING
 
 PUBLIC = "https://www.example.gov.cn/zwgk/"
 PAGE = """<!doctype html>

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from conftest import good_item, mkdocs_build
-from gongkai.linkcheck import check_site
+from gongkai.inspection.linkcheck import check_site
 
 FOOTER = '<footer>网站标识码：3499010001 皖ICP备19000001号</footer>'
 
@@ -65,7 +65,7 @@ def test_example_build_links_resolve_and_externals_are_listed(example_site):
 
 def test_footer_texts_follow_the_portal_setting():
     from types import SimpleNamespace
-    from gongkai.linkcheck import footer_texts
+    from gongkai.inspection.linkcheck import footer_texts
     site = SimpleNamespace(footer_by_portal=False, site_code="3499010001", icp="皖ICP备19000001号",
                            psb="皖公网安备34990102000001号", sponsor="示例县人民政府办公室", office_phone="0550-6021234")
     assert footer_texts(site) == ("3499010001", "皖ICP备19000001号", "皖公网安备34990102000001号", "示例县人民政府办公室",
@@ -75,7 +75,7 @@ def test_footer_texts_follow_the_portal_setting():
 
 
 def test_pages_checked_on_both_cores_give_the_same_report(tmp_path, monkeypatch):
-    from gongkai import workers
+    from gongkai.core import workers
     site = tmp_path / "site"
     for n in range(40):
         page(site, f"gk/{n}/index.html", f'<a href="../{n + 1}/">下一条</a><a href="../../zhinan/#c{n % 3}">联系</a>'
@@ -94,7 +94,7 @@ def test_pages_checked_on_both_cores_give_the_same_report(tmp_path, monkeypatch)
 
 
 def test_a_recheck_scans_changed_pages_and_still_finds_what_they_break(tmp_path, monkeypatch):
-    from gongkai import linkcheck
+    from gongkai.inspection import linkcheck
     site, state = tmp_path / "site", tmp_path / "links.state"
     page(site, "index.html", '<a href="gk/a/">条目</a><a href="zhinan/#gk-contact">联系</a>')
     page(site, "gk/a/index.html", '<a href="../../zhinan/">指南</a><a href="https://beian.miit.gov.cn/">备案</a>')

@@ -64,7 +64,7 @@ def test_duplicate_key_reported_with_both_lines(project):
 def test_other_items_untouched_by_a_broken_one(project):
     project.item("qtwj/2024/00001.md", good_item(1))
     project.item("qtwj/2024/00002.md", raw="---\n标题: [\n---\n")
-    from gongkai import load, validate
+    from gongkai.stages import load, validate
     from conftest import TODAY
     valid = validate.validate(load.load_project(project.root), TODAY)
     assert [r["index_no"] for r in valid.items] == [good_item(1)["索引号"]]

@@ -129,7 +129,7 @@ def test_a_site_that_cannot_be_loaded_is_reported_and_the_others_work(browser, b
 
 def site_settings(project):
     """catalogue/site.yml as the validator reads it: (site settings, problems)."""
-    from gongkai import load, validate
+    from gongkai.stages import load, validate
     cfg, _ = load.load_yaml_file(project.root / "catalogue/site.yml", project.root)
     return validate.validate_site(cfg, project.root, project.root / "catalogue")
 

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from conftest import CODE, ROOT, TODAY, good_item
-from gongkai import newitem, pipeline
-from gongkai.problems import errors
+from gongkai.commands import newitem
+from gongkai import pipeline
+from gongkai.core.problems import errors
 
 GIT = ["git", "-c", "user.name=办公室", "-c", "user.email=zwgk@example.gov.cn", "-c", "commit.gpgsign=false"]
 

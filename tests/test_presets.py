@@ -1,8 +1,8 @@
 """The column presets all validate and carry the Art. 20/21 structure."""
 import pytest
 
-from gongkai import load
-from gongkai.validate import leaves, validate_columns
+from gongkai.stages import load
+from gongkai.stages.validate import leaves, validate_columns
 
 
 @pytest.mark.parametrize("name", ["县级人民政府（办公室）", "乡镇/街道", "县直部门"])

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 from docx import Document
 
-from gongkai import appform, flowchart
-from gongkai.render import relurl, size_label
+from gongkai.stages import appform, flowchart
+from gongkai.stages.render import relurl, size_label
 
 SITE = SimpleNamespace(body_name="示例县人民政府办公室", office_address="人民路88号", office_phone="0550-6021234",
                        office_fax="0550-6021235")
@@ -50,7 +50,7 @@ def test_flowchart_svg_is_accessible_and_standalone():
 
 
 def test_markdown_table_headers_get_scope():
-    from gongkai.render import scope_headers
+    from gongkai.stages.render import scope_headers
     html = ("<table><thead><tr><th>项目</th><th style=\"text-align: right;\">金额</th></tr></thead>"
             "<tbody><tr><th>合计</th><td>1</td></tr><tr><td>a</td><td>2</td></tr></tbody></table>"
             "<table><tr><th scope=\"colgroup\">已有</th></tr></table>")
@@ -78,7 +78,7 @@ def test_relurl_fast_path_agrees_with_posixpath():
 
 
 def test_pager_links_first_last_and_near_pages_only():
-    from gongkai.render import pager_window
+    from gongkai.stages.render import pager_window
     assert [n for n, _ in pager_window("nf/2024/", 1, 3)] == [1, 2, 3]
     window = pager_window("nf/2024/", 50, 5000)
     assert [n for n, _ in window] == [1, None, 48, 49, 50, 51, 52, None, 5000]

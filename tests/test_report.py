@@ -330,7 +330,8 @@ class Cells(HTMLParser):
 
 
 def rendered(root: Path):
-    from gongkai import derive, pipeline, render
+    from gongkai.stages import derive, render
+    from gongkai import pipeline
     cat, reps = pipeline.annual_reports(root, TODAY)
     out = render.render(cat, derive.derive(cat), None, "", None, reps)
     return reps, out

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, TODAY
-from gongkai import report_data as rd
+from gongkai.annual import report_data as rd
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"
 FORMAT = yaml.safe_load((ROOT / "hooks/gongkai/data/annual_report_2021.yaml").read_text())

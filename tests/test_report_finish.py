@@ -11,9 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import ROOT, TODAY
-from gongkai import pipeline, report
+from gongkai import pipeline
+from gongkai.annual import report
 from gongkai.__main__ import main
-from gongkai.problems import ERROR, WARNING, InputError, Problem
+from gongkai.core.problems import ERROR, WARNING, InputError, Problem
 
 from test_report import data_file, edit, report_problems, reports_project  # noqa: F401 - a fixture
 from test_report_xlsx import find, import_, workbook
@@ -237,7 +238,7 @@ def test_deadline_follows_the_format(reports_project, title, published, late):
 
 def test_opening_stock_is_shown_in_the_basis_and_the_json(reports_project):
     import json
-    from gongkai import derive, render
+    from gongkai.stages import derive, render
     edit(data_file(reports_project, 2025), "报告年度: 2025\n", "报告年度: 2025\n期初现行有效件数:\n  行政规范性文件: 9\n")
     cat, reps = pipeline.annual_reports(reports_project.root, TODAY)
     out = render.render(cat, derive.derive(cat), None, "", None, reps)
@@ -251,7 +252,7 @@ def test_opening_stock_is_shown_in_the_basis_and_the_json(reports_project):
 # --- 6. the spreadsheet round trip ---------------------------------------------------------------
 
 def test_round_trip_keeps_overrides_deadline_and_opening_stock(reports_project, tmp_path):
-    from gongkai import report_data
+    from gongkai.annual import report_data
     edit(data_file(reports_project, 2025), "报告年度: 2025\n表二:\n",
          "报告年度: 2025\n发布期限: 2026-01-25\n期初现行有效件数:\n  行政规范性文件: 4\n"
          "表二:\n  行政规范性文件:\n    本年制发件数: {数值: 2, 理由: 一件文件尚未录入公开目录}\n")

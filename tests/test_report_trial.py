@@ -70,7 +70,7 @@ def test_a_reentered_report_passes_clean(tmp_path, name):
     assert cat is not None and not errors, "\n".join(p.format() for p in errors)
     found = sorted(p.code for p in problems if p.code.startswith(("report-", "register-")))
     assert found == sorted(spec["提醒"] or []), "\n".join(p.format() for p in problems if p.code in found)
-    from gongkai import report
+    from gongkai.annual import report
     reports = report.build(cat)
     assert len(reports.by_index) == 1
 

@@ -9,7 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import TODAY
-from gongkai import pipeline, report, report_xlsx
+from gongkai import pipeline
+from gongkai.annual import report
+from gongkai.commands import report_xlsx
 from gongkai.__main__ import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import CODE, ROOT, TODAY, good_item
-from gongkai import review
+from gongkai.commands import review
 
 STAMP = "2026-11-28T09:00:00+08:00"
 ENV = dict(os.environ, GIT_AUTHOR_DATE=STAMP, GIT_COMMITTER_DATE=STAMP)

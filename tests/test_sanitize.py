@@ -9,7 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import TODAY, good_item
-from gongkai import derive, feeds, pipeline, render, sanitize
+from gongkai.stages import derive, render
+from gongkai.outputs import feeds
+from gongkai import pipeline
+from gongkai.core import sanitize
 
 ITEM = "qtwj/2024/00001.md"
 REL = "catalogue/items/" + ITEM

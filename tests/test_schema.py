@@ -2,7 +2,7 @@
 import jsonschema
 
 from conftest import ROOT, good_item
-from gongkai import schema
+from gongkai.core import schema
 
 
 def test_readme_tables_are_generated_from_the_schema():

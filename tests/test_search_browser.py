@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import index
-from gongkai.render import SearchDoc
+from gongkai.stages import index
+from gongkai.stages.render import SearchDoc
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]")
 CJK_BRACKETS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]|[〔〕]")

@@ -1,7 +1,7 @@
 """standard: the 基层政务公开标准目录 — the county preset, validation, public tables, coverage and time limits."""
 from conftest import CODE, TODAY, good_item
 from gongkai import pipeline
-from gongkai.standard import CHANNELS, load_standard
+from gongkai.stages.standard import CHANNELS, load_standard
 
 AREAS = ("重大建设项目 公共资源交易 财政预决算 安全生产 税收管理 农村集体土地征收 国有土地上房屋征收与补偿 生态环境 "
          "公共文化服务 扶贫 救灾 社会救助 养老服务 户籍管理 涉农补贴 就业 社会保险 义务教育 卫生健康 市政服务 "

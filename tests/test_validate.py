@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import CODE, good_item
-from gongkai.validate import check_doc_no, credit_code_ok, index_regex
+from gongkai.stages.validate import check_doc_no, credit_code_ok, index_regex
 
 
 def only(project, code):

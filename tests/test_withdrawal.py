@@ -6,8 +6,11 @@ import subprocess
 import pytest
 
 from conftest import CODE, TODAY, good_item
-from gongkai import pipeline, records, render, report
-from gongkai.problems import InputError
+from gongkai import pipeline
+from gongkai.commands import records
+from gongkai.stages import render
+from gongkai.annual import report
+from gongkai.core.problems import InputError
 
 WITHDRAWAL = {"日期": "2026-11-27", "原因": "涉及商业秘密或个人隐私", "决定人": "李四", "说明": "附件含申请人住址"}
 

@@ -6,8 +6,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from conftest import CODE, TODAY
-from gongkai import newitem, pipeline, wordimport
-from gongkai.problems import errors
+from gongkai.commands import newitem, wordimport
+from gongkai import pipeline
+from gongkai.core.problems import errors
 
 CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 

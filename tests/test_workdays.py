@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from gongkai.workdays import Calendar, YearOverride
+from gongkai.core.workdays import Calendar, YearOverride
 
 
 @pytest.mark.parametrize("start, n, deadline", [

@@ -1,7 +1,7 @@
 """workers: slices of a list on all cores, results in order, the same as in one process."""
 import os
 
-from gongkai import workers
+from gongkai.core import workers
 
 
 def test_slices_cover_the_list_in_order_on_two_cores(monkeypatch):

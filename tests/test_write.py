@@ -1,7 +1,7 @@
 """write: files are written only when their bytes change; the manifest spares reading them back."""
 import os
 
-from gongkai.write import Writer
+from gongkai.stages.write import Writer
 
 
 def test_writer_skips_what_the_manifest_vouches_for_and_rewrites_what_changed_on_disk(tmp_path):

@@ -25,21 +25,25 @@ import json
 import sys
 from pathlib import Path
 
-from . import inspection_report, kiosk, pipeline, report_xlsx, schema
-from .problems import ERROR, report
+from .inspection import inspection_report
+from .outputs import kiosk
+from . import pipeline
+from .commands import report_xlsx
+from .core import schema
+from .core.problems import ERROR, report
 
 
 # Staff and reviewer tools, each with options of its own: module.command(argv, today) → exit code.
 TOOLS = {"new": "newitem", "import-docx": "wordimport", "import-site": "importsite.command", "review": "review",
-         "decap": "decap"}
+         "decap": "decap_command"}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("sign", "takedown"):
-        return importlib.import_module(".records", __package__).command(argv, pipeline.today())
+        return importlib.import_module(".commands.records", __package__).command(argv, pipeline.today())
     if argv and argv[0] in TOOLS:
-        return importlib.import_module(f".{TOOLS[argv[0]]}", __package__).command(argv[1:], pipeline.today())
+        return importlib.import_module(f".commands.{TOOLS[argv[0]]}", __package__).command(argv[1:], pipeline.today())
     parser = argparse.ArgumentParser(prog="python -m gongkai", description="gongkai 政府信息公开网站生成器")
     parser.add_argument("command", choices=["check", "schema-doc", "json-schema", "report-xlsx", "report-import",
                                             "kiosk"])
@@ -71,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     root = Path(args.root)
     if args.fix:
-        from . import records
-        from .problems import InputError
+        from .commands import records
+        from .core.problems import InputError
         try:
             for rel, index_no in records.assign_index_numbers(root):
                 print(f"已分配索引号：{rel} → {index_no}")

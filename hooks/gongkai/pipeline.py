@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import checks, decap, derive, extract, index, inspection_report, load, model, render, report, settings, validate
-from .cache import open_cache
-from .problems import ERROR, InputError, Problem, errors
+from .inspection import checks, inspection_report
+from .outputs import decap
+from .stages import derive, extract, index, load, model, render, settings, validate
+from .annual import report
+from .core.cache import open_cache
+from .core.problems import ERROR, InputError, Problem, errors
 
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")

@@ -1,0 +1,1 @@
+"""The build pipeline stages: load → validate → model → derive → render → index → write."""
