@@ -57,7 +57,7 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     try:
         result = pipeline.build(root, base_url=config.site_url or "", report_dir=root / REPORT_DIR,
-                                intranet=os.environ.get("GONGKAI_INTRANET") == "1")
+                                intranet=os.environ.get("GONGKAI_INTRANET") == "1", lazy=True)
     except InputError as exc:
         for problem in sorted(exc.problems, key=lambda p: p.severity != ERROR):
             (log.error if problem.severity == ERROR else log.warning)(problem.format())

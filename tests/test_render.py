@@ -9,6 +9,8 @@ from docx import Document
 from gongkai.stages import appform, flowchart
 from gongkai.stages.render import relurl, size_label
 
+from conftest import CODE, TODAY, good_item
+
 SITE = SimpleNamespace(body_name="示例县人民政府办公室", office_address="人民路88号", office_phone="0550-6021234",
                        office_fax="0550-6021235")
 
@@ -83,3 +85,42 @@ def test_pager_links_first_last_and_near_pages_only():
     window = pager_window("nf/2024/", 50, 5000)
     assert [n for n, _ in window] == [1, None, 48, 49, 50, 51, 52, None, 5000]
     assert window[0][1] == "nf/2024/" and window[-1][1] == "nf/2024/5000/"
+
+
+def _lazy(project):
+    from gongkai import pipeline
+    return pipeline.build(project.root, TODAY, lazy=True).output
+
+
+def test_an_unchanged_item_page_is_not_rendered_again_and_fill_gives_the_cold_body(project, monkeypatch):
+    from gongkai import pipeline
+    monkeypatch.delenv("GONGKAI_CACHE", raising=False)
+    project.item("qtwj/2024/00001.md", good_item(1), body="第一条。\n")
+    project.item("qtwj/2024/00002.md", good_item(2, 标题="示例县人民政府办公室关于第二项工作的通知"), body="第二条。\n")
+    first = _lazy(project)
+    assert all(p.body is not None for p in first.bulk_pages)
+    project.item("qtwj/2024/00002.md", good_item(2, 标题="示例县人民政府办公室关于第二项工作的通知（修订）"),
+                 body="第二条。\n")
+    second = _lazy(project)
+    pages = {p.path: p for p in second.bulk_pages}
+    kept, changed = pages[f"gk/{CODE}-2024-00001/"], pages[f"gk/{CODE}-2024-00002/"]
+    assert kept.body is None and changed.body is not None and "（修订）" in changed.body
+    assert kept.key == next(p.key for p in first.bulk_pages if p.path == kept.path)
+    second.complete()
+    monkeypatch.setenv("GONGKAI_CACHE", "0")
+    cold = {p.path: p.body for p in pipeline.build(project.root, TODAY).output.bulk_pages}
+    assert kept.body == cold[kept.path]
+    assert [d.url for d in second.search_docs] == [d.url for d in pipeline.build(project.root, TODAY).output.search_docs]
+
+
+def test_a_page_is_rendered_again_when_a_file_its_body_links_to_appears(project, monkeypatch):
+    monkeypatch.delenv("GONGKAI_CACHE", raising=False)
+    project.item("qtwj/2024/00001.md", good_item(1), body="见![示意图](00001/图1.png)。\n")
+    first = _lazy(project)
+    assert any(p.code == "body-link" for p in first.problems)
+    (project.root / "catalogue/items/qtwj/2024/00001").mkdir()
+    (project.root / "catalogue/items/qtwj/2024/00001/图1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    second = _lazy(project)
+    page = next(p for p in second.bulk_pages if p.path == f"gk/{CODE}-2024-00001/")
+    assert page.body is not None and not any(p.code == "body-link" for p in second.problems)
+    assert f"gk/{CODE}-2024-00001/00001/图1.png" in {a.path for a in second.assets}

@@ -137,10 +137,11 @@ class Result:
 
 
 def build(root: Path, on_date: date | None = None, base_url: str = "", report_dir: Path | None = None,
-          intranet: bool = False) -> Result:
+          intranet: bool = False, lazy: bool = False) -> Result:
     """load → validate → model → derive → inspection → render → index.
     Raises InputError on staff errors and inspection errors (nothing is published);
-    writes the inspection report to report_dir first, when given."""
+    writes the inspection report to report_dir first, when given. `lazy`: item pages unchanged since an
+    earlier build come without their body; the write stage renders those it must write (Output.fill)."""
     root = Path(root).resolve()
     TIMES.clear()
     done = inspect(root, on_date)
@@ -154,6 +155,8 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
         out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
                             report.build(cat, calendar=done.settings.calendar), store)
         store.close()
+        if not lazy:
+            out.complete()
     admin: list[render.Asset] = []
     if intranet:                                    # never part of the public site
         admin, found = decap.assets(cat, root, base_url)

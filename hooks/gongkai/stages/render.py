@@ -13,6 +13,7 @@ import math
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -56,9 +57,10 @@ SOURCES = {HOME: "index.md", GUIDE: "zhinan.md", STATUTORY: "fdzdgknr.md", CATAL
 class Page:
     path: str                 # output directory, "" for the home page
     title: str
-    body: str                 # Markdown for engine pages, HTML for bulk pages
+    body: str | None          # Markdown for engine pages, HTML for bulk pages; None: unchanged (Output.fill)
     source: str | None = None  # engine pages: file name inside content/
     meta: str = ""            # <meta> tags for monitoring crawlers (page_meta)
+    key: str = ""             # item pages: a hash of everything the body is made from
 
     @property
     def depth(self) -> int:
@@ -110,6 +112,13 @@ class Output:
     search_docs: list[SearchDoc] = field(default_factory=list)   # newest first
     page_meta: dict[str, str] = field(default_factory=dict)      # content file → <meta> tags (pages the engine renders)
     site_meta: str = ""                                          # the site's <meta> tags alone (e.g. for 404.html)
+    fill: Callable[[list[Page]], None] | None = None             # renders the bodies of pages left None
+
+    def complete(self) -> None:
+        """Every bulk page with its body (for callers that read them all)."""
+        missing = [p for p in self.bulk_pages if p.body is None]
+        if missing and self.fill:
+            self.fill(missing)
 
 
 def relurl(target: str, here: str) -> str:
@@ -228,6 +237,8 @@ class Renderer:
         self.problems: list[Problem] = []
         self.search_docs: list[SearchDoc] = []
         self.sources = {i.source: i for i in cat.items}
+        self.deps: list[tuple] = []         # what the item page being rendered looked up (item_body)
+        self.later: tuple = ()              # what fill needs of item_pages: contexts and keys, position by page key
 
     # --- helpers --------------------------------------------------------
 
@@ -291,31 +302,72 @@ class Renderer:
         return html
 
     def item_pages(self) -> tuple[list[Page], list[Asset]]:
-        """Every item's page, on all cores; Markdown found in the cache is not converted again."""
+        """Every item's page. An item whose page key (its template context and body) and recorded file
+        checks are as in an earlier build is not rendered: its page comes with body None and what the
+        page gave the other stages (assets, search documents, problems) is taken from the cache; the
+        write stage asks for the body (Output.fill) only when the file on disk is not already that page.
+        The others are rendered on all cores; Markdown found in the cache is not converted again."""
         items = self.cat.items
         keys = [digest(r.markdown if (r := self.reports.by_index.get(i.index_no)) else i.body) for i in items]
         contexts = [self.item_context(i) for i in items]
-        frame_keys = [key for _, key in contexts]
+        page_keys = [digest("page", ctx_key, md_key) for (_, ctx_key), md_key in zip(contexts, keys)]
+        kept = self.cache.get_many(page_keys) if self.cache else {}
+        out: list[tuple | None] = [None] * len(items)          # (page, assets, problems, search documents)
+        todo = []
+        for n, item in enumerate(items):
+            memo = kept.get(page_keys[n])
+            if memo is not None and item.index_no not in self.reports.by_index and self.deps_hold(memo["deps"]):
+                here = self.item_url(item)
+                out[n] = (Page(here, item.title, None, meta=self.column_meta(contexts[n][0]["column"], item),
+                               key=digest(page_keys[n], repr(memo["deps"]))),
+                          [Asset(path, src=src) for path, src in memo["assets"]], memo["problems"], memo["docs"])
+            else:
+                todo.append(n)
+        for n, memo, page, assets, problems, docs in self.render_items(todo, contexts, keys, page_keys):
+            out[n] = (page, assets, problems, docs)
+            if self.cache and memo is not None:
+                self.cache.put(page_keys[n], memo)
+        for _, _, problems, docs in out:                        # in the catalogue's order, as a cold build
+            self.problems += problems
+            self.search_docs += docs
+        self.later = (contexts, keys, page_keys, {page.key: n for n, (page, *_) in enumerate(out)})
+        pages, assets = [], []
+        for page, found, _, _ in out:
+            pages.append(page)
+            assets += found
+        return pages, assets
+
+    def render_items(self, todo: list[int], contexts, keys, page_keys):
+        """Render the items at these positions on all cores: (position, memo or None, page, assets,
+        problems, search documents)."""
+        items = self.cat.items
+        wanted = [keys[n] for n in todo]
+        frame_keys = [contexts[n][1] for n in todo]
         if self.cache:
-            self.md_done.update(self.cache.get_many(keys))
+            self.md_done.update(self.cache.get_many(wanted))
             self.frames.update(self.cache.get_many(frame_keys))
         known, old_frames = set(self.md_done), set(self.frames)
 
         def task(start: int, stop: int):      # in a worker process, or here: returns what it added
-            p0, d0 = len(self.problems), len(self.search_docs)
-            done = [self.item_page(item, *contexts[n]) for n, item in enumerate(items[start:stop], start)]
-            problems, docs = self.problems[p0:], self.search_docs[d0:]
-            del self.problems[p0:], self.search_docs[d0:]
+            done = []
+            for n in todo[start:stop]:
+                p0, d0 = len(self.problems), len(self.search_docs)
+                self.deps = []
+                page, assets = self.item_page(items[n], *contexts[n])
+                problems, docs = self.problems[p0:], self.search_docs[d0:]
+                del self.problems[p0:], self.search_docs[d0:]
+                memo = None if items[n].index_no in self.reports.by_index else {
+                    "deps": self.deps, "problems": problems, "docs": docs,
+                    "assets": [(a.path, a.src) for a in assets if a.data is None]}
+                done.append((n, memo, page, assets, problems, docs))
             frames = {k: self.frames[k] for k in frame_keys[start:stop] if k in self.frames and k not in old_frames}
-            return done, problems, docs, {k: self.md_done[k] for k in keys[start:stop] if k not in known}, frames
+            return done, {k: self.md_done[k] for k in wanted[start:stop] if k not in known}, frames
 
-        pages, assets = [], []
-        for done, problems, docs, new, frames in workers.map_slices(task, len(items)):
-            for page, found in done:
-                pages.append(page)
-                assets += found
-            self.problems += problems
-            self.search_docs += docs
+        results = []
+        for done, new, frames in workers.map_slices(task, len(todo)):
+            for n, memo, page, assets, problems, docs in done:
+                page.key = digest(page_keys[n], repr(memo["deps"] if memo else None))
+                results.append((n, memo, page, assets, problems, docs))
             self.md_done.update(new)
             self.frames.update(frames)
         if self.cache:
@@ -323,7 +375,23 @@ class Renderer:
                 self.cache.put(key, self.md_done[key])
             for key in set(self.frames) - old_frames:
                 self.cache.put(key, self.frames[key])
-        return pages, assets
+        return results
+
+    def fill(self, pages: list[Page]) -> None:
+        """Bodies of item pages that item_pages left None (their file must be written again)."""
+        contexts, keys, page_keys, position = self.later
+        by_position = {position[p.key]: p for p in pages}
+        for n, _, page, *_ in self.render_items(sorted(by_position), contexts, keys, page_keys):
+            by_position[n].body = page.body
+
+    def deps_hold(self, deps: list[tuple]) -> bool:
+        """Whether the files and items an item page looked up when it was rendered are as they were."""
+        for kind, target, seen in deps:
+            if kind == "file" and Path(target).is_file() != seen:
+                return False
+            if kind == "item" and ((i := self.sources.get(target)) and i.slug) != seen:
+                return False
+        return True
 
     # --- bulk pages -----------------------------------------------------
 
@@ -401,9 +469,12 @@ class Renderer:
             path, _, frag = target.partition("#")
             file = (base / path).resolve()
             rel_src = file.relative_to(self.cat.root).as_posix() if self.cat.root in file.parents else None
+            if path.endswith(".md"):
+                self.deps.append(("item", rel_src, (i := self.sources.get(rel_src)) and i.slug))
             if path.endswith(".md") and rel_src in self.sources:
                 new = relurl(self.item_url(self.sources[rel_src]), here) + (f"#{frag}" if frag else "")
                 return f'{attr}="{new}"'
+            self.deps.append(("file", str(file), file.is_file()))
             if file.is_file() and base in file.parents:
                 assets.append(Asset(here + file.relative_to(base).as_posix(), src=file))
                 return m.group(0)
@@ -625,7 +696,7 @@ class Renderer:
             if name not in meta:
                 meta[name] = self.page_meta(self._h1(text, name), PAGE_DESCRIPTIONS[RULES], [self.site.label_rules])
         return Output(engine, bulk, assets, self.nav(), footer, self.problems, self.search_docs, meta,
-                      meta_tags(self.site_meta()))
+                      meta_tags(self.site_meta()), self.fill)
 
     def withdrawn_pages(self) -> list[Page]:
         """A withdrawn item's address keeps answering, with a notice: no body, no attachments."""

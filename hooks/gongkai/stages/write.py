@@ -42,6 +42,11 @@ class Shell:
         if not sep:
             raise ValueError("page shell has no body marker")
         self.head, self.tail = compact(head), compact(tail)
+        self.digest = digest(self.head, self.tail, self.url)
+
+    def identity(self, page: Page) -> str:
+        """What the file of a page with a key (render's item pages) is made from: shell, title, metadata, body."""
+        return digest(self.digest, page.path, page.title, page.meta, page.key)
 
     def frame(self, page: Page) -> tuple[str, str]:
         """The page's head and tail around its body."""
@@ -136,21 +141,36 @@ class Writer:
         self.removed = 0
         self.bodies: dict[str, tuple[int, int]] = {}    # bulk page → where its body is in its text
 
-    def put(self, rel: str, data: bytes) -> None:
-        path, h = self.root + rel, digest(data)
+    def intact(self, rel: str) -> tuple | None:
+        """The manifest entry of a file that is on disk as the last build recorded it."""
         old = self.known.get(rel)
-        if old is not None and old[2] == h:
+        if old is not None:
             try:
-                st = os.stat(path)
+                st = os.stat(self.root + rel)
                 if (st.st_size, st.st_mtime_ns) == old[:2]:
-                    self.files[rel] = old
-                    return
+                    return old
             except FileNotFoundError:
                 pass
-        if write_bytes(path, data):
+        return None
+
+    def keep(self, rel: str, identity: str) -> bool:
+        """True (and the file stays as it is) when the last build wrote this file from the same identity."""
+        old = self.intact(rel)
+        if old is not None and len(old) > 3 and old[3] == identity:
+            self.files[rel] = old
+            return True
+        return False
+
+    def put(self, rel: str, data: bytes, identity: str = "") -> None:
+        h = digest(data)
+        old = self.intact(rel)
+        if old is not None and old[2] == h:
+            self.files[rel] = old[:3] + (identity,)
+            return
+        if write_bytes(self.root + rel, data):
             self.changed.add(rel)
-        st = os.stat(path)
-        self.files[rel] = (st.st_size, st.st_mtime_ns, h)
+        st = os.stat(self.root + rel)
+        self.files[rel] = (st.st_size, st.st_mtime_ns, h, identity)
 
 
 def sitemap(paths: list[str], site_url: str) -> bytes:
@@ -171,10 +191,16 @@ def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: 
     writer = Writer(site_dir, load_state(manifest, {}) if restored else {})
     for rel, data in search.items():
         writer.put("search/" + rel, data)
-    for page in out.bulk_pages:
-        head, tail = shells[page.depth].frame(page)
+    pages = [p for p in out.bulk_pages if not (p.key and writer.keep(p.path + "index.html",
+                                                                       shells[p.depth].identity(p)))]
+    missing = [p for p in pages if p.body is None]
+    if missing:
+        out.fill(missing)
+    for page in pages:
+        shell = shells[page.depth]
+        head, tail = shell.frame(page)
         rel = page.path + "index.html"
-        writer.put(rel, (head + page.body + tail).encode())
+        writer.put(rel, (head + page.body + tail).encode(), shell.identity(page) if page.key else "")
         writer.bodies[rel] = (len(head), len(head) + len(page.body))
     for asset in out.assets:
         writer.put(posixpath.normpath(asset.path), asset.data if asset.data is not None else asset.src.read_bytes())
