@@ -5,7 +5,9 @@
 For each N: a cold `mkdocs build` (empty build cache and output folder) with wall time, peak memory and
 the time of every stage; output size and file count; the largest item page; the search index's size
 and, in chromium, the bytes a first query for the commonest words fetches and its time; the rebuild
-after editing one item and after adding one; Debian's Hugo on the same items and listings.
+after nothing changed, editing, adding and deleting one item and after a template change (with the
+stages of the edit that took 0.5 s or more); `make serve`'s save-to-page time at up to 10,000 items;
+Debian's Hugo on the same items and listings.
 """
 from __future__ import annotations
 
@@ -147,6 +149,62 @@ def add_one(project: Path) -> None:
                    encoding="utf-8")
 
 
+def change_template(project: Path) -> None:
+    """A change to the theme's main template: every page's shell changes (a rebuild that must equal cold)."""
+    main = project / "overrides/main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "\n{# bench: template changed #}\n", encoding="utf-8")
+
+
+def serve_reload(project: Path) -> dict:
+    """`make serve` (mkdocs serve): seconds from saving one item to its new text being served, and from
+    saving an item with a YAML error to the error being logged while the last good page stays served."""
+    import socket
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1", GONGKAI_TODAY=TODAY)
+    log = project / "build/serve.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+                            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    files = sorted((project / "catalogue/items").rglob("*.md"))
+    target = files[len(files) // 3]
+    slug = re.search(r"^索引号: *(\S+)", target.read_text(encoding="utf-8"), re.M).group(1).replace("/", "-")
+    url = f"http://127.0.0.1:{port}/gk/{slug}/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                return r.read().decode()
+        except OSError:
+            return ""
+
+    def wait(done, limit: float = 3600) -> float:
+        start = time.perf_counter()
+        while not done():
+            if proc.poll() is not None or time.perf_counter() - start > limit:
+                raise SystemExit("mkdocs serve stopped: " + log.read_text()[-2000:])
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    try:
+        wait(lambda: "<html" in page())
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text + "\n本页由基准测试于保存后检查。\n", encoding="utf-8")
+        saved = wait(lambda: "本页由基准测试于保存后检查" in page())
+        size = log.stat().st_size
+        target.write_text(text.replace("---\n", "---\n标题: [未闭合\n", 1), encoding="utf-8")
+        failed = wait(lambda: "ERROR" in log.read_text()[size:])
+        kept = "本页由基准测试于保存后检查" in page()
+        target.write_text(text, encoding="utf-8")
+        return {"serve: save to new page s": saved, "serve: save to error shown s": failed,
+                "serve: last good page kept": "yes" if kept else "no"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
 def hugo(project: Path, work: Path) -> dict:
     """The same items (Markdown bodies, metadata grid) and listings (by column, year, publisher, topic;
     20 per page) through Debian's Hugo with bench/hugo's minimal layouts."""
@@ -181,7 +239,7 @@ def hugo(project: Path, work: Path) -> dict:
     return {"hugo s": wall, "hugo pages": pages}
 
 
-def bench(n: int, work: Path, browser: bool) -> dict:
+def bench(n: int, work: Path, browser: bool, serve_limit: int = 10000) -> dict:
     project, site = work / f"project-{n}", work / f"site-{n}"
     t = time.perf_counter()
     generate(n, project)
@@ -198,11 +256,18 @@ def bench(n: int, work: Path, browser: bool) -> dict:
     fig["rebuild, nothing changed s"] = warm["wall"]
     edit_one(project)
     edited = run_build(project, site, cold=False)
-    fig["rebuild after editing one item s"], fig["  its render s"] = edited["wall"], edited["times"]["render"]
+    fig["rebuild after editing one item s"] = edited["wall"]
+    fig.update({f"  edit: {k} s": edited["times"].get(k, 0.0) for k in STAGES if edited["times"].get(k, 0.0) >= 0.5})
     add_one(project)
     added = run_build(project, site, cold=False)
     fig["rebuild after adding one item s"] = added["wall"]
     fig["  its search index s"] = added["times"]["search index"]
+    (project / "catalogue/items/new/2026-99999.md").unlink()
+    fig["rebuild after deleting one item s"] = run_build(project, site, cold=False)["wall"]
+    change_template(project)
+    fig["rebuild after a template change s"] = run_build(project, site, cold=False)["wall"]
+    if n <= serve_limit:
+        fig.update(serve_reload(project))
     fig.update(hugo(project, work))
     if fig.get("hugo s"):
         ours = cold["times"]["render"] + cold["times"]["write"]

@@ -53,25 +53,51 @@ def _nav(entries) -> list:
     return out
 
 
+SERVE_JS = Path(__file__).resolve().parent / "gongkai" / "data" / "serve" / "serve-status.js"
+SERVE_STATUS = "gk-serve-status.json"          # make serve only: the last rebuild's errors, read by SERVE_JS
+
+
+def on_startup(command, dirty):
+    _state["serving"] = command == "serve"
+
+
+def on_serve(server, config, builder):
+    """make serve: items and settings live in catalogue/, which MkDocs does not watch by itself."""
+    server.watch(str(Path(config.config_file_path).resolve().parent / "catalogue"))
+    return server
+
+
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
+    serving = _state.get("serving", False)
+    errors: list[str] = []
     try:
         result = pipeline.build(root, base_url=config.site_url or "", report_dir=root / REPORT_DIR,
                                 intranet=os.environ.get("GONGKAI_INTRANET") == "1", lazy=True)
     except InputError as exc:
         for problem in sorted(exc.problems, key=lambda p: p.severity != ERROR):
             (log.error if problem.severity == ERROR else log.warning)(problem.format())
-        raise Abort(f"公开目录有 {sum(p.severity == ERROR for p in exc.problems)} 个错误，未生成网站。"
-                    f"自查报告：{REPORT_DIR}/index.html")
-    for problem in result.problems:
-        (log.error if problem.severity == ERROR else log.warning)(problem.format())
-    if any(p.severity == ERROR for p in result.problems):
-        raise Abort("有错误，未生成网站。")
+        count = sum(p.severity == ERROR for p in exc.problems)
+        if not (serving and "result" in _state):
+            raise Abort(f"公开目录有 {count} 个错误，未生成网站。自查报告：{REPORT_DIR}/index.html")
+        # make serve: keep serving the last good build, and show the errors above its pages
+        log.error(f"公开目录有 {count} 个错误，预览仍是上次成功生成的网站；改正并保存后自动更新。")
+        errors = [p.format() for p in exc.problems if p.severity == ERROR]
+        result = _state["result"]
+    else:
+        for problem in result.problems:
+            (log.error if problem.severity == ERROR else log.warning)(problem.format())
+        if any(p.severity == ERROR for p in result.problems):
+            raise Abort("有错误，未生成网站。")
     _state.clear()
-    _state.update(result=result, shells={}, root=root)
+    _state.update(result=result, shells={}, root=root, serving=serving, errors=errors)
     config.nav = _nav(result.output.nav)
     config.extra["gongkai_footer"] = result.output.footer
-    config.extra["gongkai_csp"] = sanitize.site_policy(result.catalogue.site.search_sites)
+    policy = sanitize.site_policy(result.catalogue.site.search_sites)
+    if serving:          # MkDocs' live-reload script is inline; a preview on this computer only
+        policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+    config.extra["gongkai_csp"] = policy
+    config.extra["gongkai_serve"] = serving
     config.extra["gongkai_meta"] = result.output.site_meta
     config.extra["gongkai_mark"] = render.gov_mark_url(result.catalogue.site)     # shown in the header
     return config
@@ -141,6 +167,9 @@ def on_post_build(config):
     with pipeline.timed("write"):
         written = write.write_site(result.output, _state["shells"], site_dir, config.site_url or "", result.search,
                                    stash)
+    if _state["serving"]:
+        write.write_bytes(site_dir / "assets/gongkai/serve-status.js", SERVE_JS.read_bytes())
+        write.write_bytes(site_dir / SERVE_STATUS, json.dumps({"errors": _state["errors"]}, ensure_ascii=False).encode())
     log.info(f"gongkai：{len(result.catalogue.items)} 条信息，{len(result.output.bulk_pages)} 个页面、"
              f"{len(result.output.assets)} 个文件；本次写入有变化的文件 {len(written.changed)} 个。")
     site = result.catalogue.site
@@ -152,7 +181,8 @@ def on_post_build(config):
     ins = result.inspection
     ins.findings += links.findings
     ins.external_links, ins.links_checked = links.external, True
-    inspection_report.write(_state["root"] / REPORT_DIR, ins)
+    if not _state["errors"]:                # (make serve after a failed rebuild: pipeline wrote the report)
+        inspection_report.write(_state["root"] / REPORT_DIR, ins)
     for finding in links.findings:
         (log.error if finding.severity == ERROR else log.warning)(finding.format())
     broken = [f for f in links.findings if f.severity == ERROR]
