@@ -153,10 +153,8 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
     with timed("render"):
         store = open_cache(root, "render")
         out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
-                            report.build(cat, calendar=done.settings.calendar), store)
-        store.close()
-        if not lazy:
-            out.complete()
+                            report.build(cat, calendar=done.settings.calendar), store, lazy)
+        store.close()                 # Output.fill (lazy) reads it again when it needs to
     admin: list[render.Asset] = []
     if intranet:                                    # never part of the public site
         admin, found = decap.assets(cat, root, base_url)

@@ -66,11 +66,13 @@ class Cache:
         self.hits = self.misses = 0
         self._new: dict[str, bytes] = {}
         self.used: set[str] = set()                   # keys read or written in this build
+        self.path = Path(directory) / f"{name}.sqlite" if directory is not None else None
+        self.closed = False
         if directory is None:
             return
         try:
             Path(directory).mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(Path(directory) / f"{name}.sqlite", timeout=60)
+            self.db = sqlite3.connect(self.path, timeout=60)
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
             self.db.execute("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB)")
             row = self.db.execute("SELECT v FROM meta WHERE k = 'code'").fetchone()
@@ -81,8 +83,24 @@ class Cache:
         except (OSError, sqlite3.Error):          # a read-only checkout: build without a cache
             self.db = None
 
+    def _reopened(self) -> bool:
+        """After close(), reads open the table again (a stage that asks for a value late: Output.fill)."""
+        if self.db is None and self.closed:
+            try:
+                self.db = sqlite3.connect(self.path, timeout=60)
+            except sqlite3.Error:
+                self.closed = False
+        return self.db is not None
+
+    def has(self, key: str) -> bool:
+        """Whether the table holds key (its value is not read); counts as a use."""
+        if self.db is not None and self.db.execute("SELECT 1 FROM kv WHERE k = ?", (key,)).fetchone():
+            self.used.add(key)
+            return True
+        return False
+
     def get(self, key: str):
-        if self.db is not None:
+        if self.db is not None or self._reopened():
             row = self.db.execute("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
             if row is not None:
                 self.hits += 1
@@ -94,7 +112,7 @@ class Cache:
     def get_many(self, keys: list[str]) -> dict:
         """Values of the keys found, in one pass."""
         out: dict = {}
-        if self.db is None:
+        if self.db is None and not self._reopened():
             self.misses += len(keys)
             return out
         wanted = list(dict.fromkeys(keys))
@@ -147,3 +165,4 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+            self.closed = True

@@ -239,6 +239,8 @@ class Renderer:
         self.sources = {i.source: i for i in cat.items}
         self.deps: list[tuple] = []         # what the item page being rendered looked up (item_body)
         self.later: tuple = ()              # what fill needs of item_pages: contexts and keys, position by page key
+        self.lazy = False                   # pages may come without body (Output.fill)
+        self.listings: dict[str, Callable[[], str]] = {}   # listing page key → renders it
 
     # --- helpers --------------------------------------------------------
 
@@ -378,9 +380,13 @@ class Renderer:
         return results
 
     def fill(self, pages: list[Page]) -> None:
-        """Bodies of item pages that item_pages left None (their file must be written again)."""
+        """Bodies of pages left None (their file must be written again): listing pages from the cache (or
+        rendered again), item pages rendered again on all cores."""
+        for page in pages:
+            if page.key in self.listings:
+                page.body = (self.cache.get(page.key) if self.cache else None) or self.listings[page.key]()
         contexts, keys, page_keys, position = self.later
-        by_position = {position[p.key]: p for p in pages}
+        by_position = {position[p.key]: p for p in pages if p.body is None}
         for n, _, page, *_ in self.render_items(sorted(by_position), contexts, keys, page_keys):
             by_position[n].body = page.body
 
@@ -507,19 +513,22 @@ class Renderer:
                     for i in chunk]
             cache_key = digest(self.fingerprint, "listing", here, title, repr(rows), repr(crumbs), description, kids,
                                f"{n}/{last}/{len(items)}/{show_validity}", empty_text, repr(nil), extra if n == 1 else "")
-            html = self.cache.get(cache_key) if self.cache else None
-            if html is not None:
-                out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
+            make = lambda here=here, chunk=chunk, n=n: self.render(   # noqa: E731
+                "listing.html", here, title=title, items=chunk, crumbs=crumbs, description=description,
+                children=children or [], page=n, pager=pager_window(key, n, last), pages=last,
+                page_url=lambda i: key + (f"{i}/" if i > 1 else ""), total=len(items), show_validity=show_validity,
+                empty_text=empty_text, nil=nil, extra=Markup(extra) if n == 1 else "")
+            name = title if n == 1 else f"{title}（第{n}页）"
+            if self.lazy and self.cache.has(cache_key):          # made by an earlier build: the body only if asked
+                self.listings[cache_key] = make
+                out.append(Page(here, name, None, key=cache_key))
                 continue
-            html = self.render("listing.html", here, title=title, items=chunk, crumbs=crumbs,
-                               description=description, children=children or [], page=n,
-                               pager=pager_window(key, n, last), pages=last,
-                               page_url=lambda i: key + (f"{i}/" if i > 1 else ""),
-                               total=len(items), show_validity=show_validity, empty_text=empty_text, nil=nil,
-                               extra=Markup(extra) if n == 1 else "")
-            if self.cache:
-                self.cache.put(cache_key, html)
-            out.append(Page(here, title if n == 1 else f"{title}（第{n}页）", html))
+            html = self.cache.get(cache_key) if self.cache else None
+            if html is None:
+                html = make()
+                if self.cache:
+                    self.cache.put(cache_key, html)
+            out.append(Page(here, name, html, key=cache_key))
         return out
 
     def column_pages(self, col: Column) -> list[Page]:
@@ -773,5 +782,12 @@ class Renderer:
 
 def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
            settings: Settings | None = None, reports: report.Reports | None = None,
-           cache: Cache | None = None) -> Output:
-    return Renderer(cat, idx, template_dirs, base_url, settings, reports, cache).run()
+           cache: Cache | None = None, lazy: bool = False) -> Output:
+    """All pages. `lazy`: pages unchanged since an earlier build (their key is in the cache) come with
+    body None; Output.fill gives them their body."""
+    renderer = Renderer(cat, idx, template_dirs, base_url, settings, reports, cache)
+    renderer.lazy = lazy and cache is not None
+    out = renderer.run()
+    if not lazy:
+        out.complete()
+    return out

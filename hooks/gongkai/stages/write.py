@@ -203,7 +203,14 @@ def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: 
         writer.put(rel, (head + page.body + tail).encode(), shell.identity(page) if page.key else "")
         writer.bodies[rel] = (len(head), len(head) + len(page.body))
     for asset in out.assets:
-        writer.put(posixpath.normpath(asset.path), asset.data if asset.data is not None else asset.src.read_bytes())
+        rel = posixpath.normpath(asset.path)
+        if asset.data is not None:
+            writer.put(rel, asset.data)
+            continue
+        st = os.stat(asset.src)               # a copied file (attachment, picture) is read only when it changed
+        identity = digest("copy", str(asset.src), str(st.st_size), str(st.st_mtime_ns))
+        if not writer.keep(rel, identity):
+            writer.put(rel, asset.src.read_bytes(), identity)
     writer.removed = prune(site_dir, set(writer.files), restored)
     if site_url:
         paths = [p.path for p in out.engine_pages] + [p.path for p in out.bulk_pages]
