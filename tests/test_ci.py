@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from conftest import ROOT
 from gongkai.commands import newitem
 
@@ -31,3 +33,17 @@ def test_codeowners_routes_by_the_column_folders_make_new_creates():
         assert "*" not in folder and folder in slugs, f"{rule}: no column folder “{folder}”"
     col = ctx.column("财政预决算")
     assert f"/{newitem.ITEMS}/{col['slug']}/" in rules
+
+
+def test_every_template_keeps_the_build_cache_between_runs():
+    for name in ("github-actions.yml", "forgejo-actions.yml", "gitlab-ci.yml"):
+        conf = yaml.safe_load((ROOT / "ci" / name).read_text(encoding="utf-8"))
+        if name == "gitlab-ci.yml":
+            assert "build/cache/" in conf["cache"]["paths"]
+            continue
+        for job in conf["jobs"].values():
+            steps = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache@")]
+            assert [s["with"]["path"] for s in steps] == ["build/cache"], (name, job)
+            names = [s.get("name") for s in job["steps"]]
+            assert names.index(steps[0]["name"]) < next(i for i, s in enumerate(job["steps"])
+                                                         if "make" in str(s.get("run", ""))), "缓存须在生成之前恢复"
