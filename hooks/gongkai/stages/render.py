@@ -240,6 +240,8 @@ class Renderer:
         self.deps: list[tuple] = []         # what the item page being rendered looked up (item_body)
         self.later: tuple = ()              # what fill needs of item_pages: contexts and keys, position by page key
         self.lazy = False                   # pages may come without body (Output.fill)
+        self.meta_done: dict[tuple, str] = {}            # a column's page metadata
+        self.crumbs_done: dict[str, list[tuple[str, str]]] = {}   # a column's breadcrumbs
         self.listings: dict[str, Callable[[], str]] = {}   # listing page key → renders it
 
     # --- helpers --------------------------------------------------------
@@ -260,15 +262,19 @@ class Renderer:
         """The page metadata that national and provincial monitoring crawlers read (政府网站网页设计规范,
         GB/T 42147-2022): the site's, the column's (栏目 name, description, keywords, 栏目类型) and, on an
         item page, the item's. PubDate is the 发布日期 alone: items carry no time of day."""
-        pairs = self.site_meta() + [("ColumnName", name), ("ColumnDescription", description),
-                                    ("ColumnKeywords", ",".join(keywords or [name])), ("ColumnType", kind)]
-        if item is not None:
-            source = "、".join([item.publisher, *item.co_publishers])
-            pairs += [("ArticleTitle", item.title), ("PubDate", item.date_published.isoformat()),
-                      ("ContentSource", source), ("Keywords", ",".join(item.keywords)), ("Author", source),
-                      ("Description", item.summary),
-                      ("Url", self.base_url + self.item_url(item) if self.base_url else "")]
-        return meta_tags(pairs)
+        shared = (name, description, tuple(keywords or []), kind)
+        head = self.meta_done.get(shared)
+        if head is None:                         # the same for every page of a column
+            head = self.meta_done[shared] = meta_tags(self.site_meta() + [
+                ("ColumnName", name), ("ColumnDescription", description),
+                ("ColumnKeywords", ",".join(keywords or [name])), ("ColumnType", kind)])
+        if item is None:
+            return head
+        source = "、".join([item.publisher, *item.co_publishers])
+        return head + meta_tags([("ArticleTitle", item.title), ("PubDate", item.date_published.isoformat()),
+                                 ("ContentSource", source), ("Keywords", ",".join(item.keywords)),
+                                 ("Author", source), ("Description", item.summary),
+                                 ("Url", self.base_url + self.item_url(item) if self.base_url else "")])
 
     def column_meta(self, col: Column, item: Item | None = None) -> str:
         names, node = [], col
@@ -286,6 +292,11 @@ class Renderer:
         return f"lm/{slug}/" + (f"{page}/" if page > 1 else "")
 
     def crumbs_for(self, col: Column) -> list[tuple[str, str]]:
+        if col.slug not in self.crumbs_done:
+            self.crumbs_done[col.slug] = self._crumbs(col)
+        return list(self.crumbs_done[col.slug])
+
+    def _crumbs(self, col: Column) -> list[tuple[str, str]]:
         chain, root = [], col
         while col is not None:
             chain.append((col.name, self.column_url(col)))
