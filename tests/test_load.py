@@ -434,3 +434,39 @@ def test_the_build_hands_on_what_changed_since_the_last_successful_build(project
     assert again.changes == (set(), {rel}, set())
     monkeypatch.setenv("GONGKAI_CACHE", "0")
     assert _pipeline.build(project.root, _TODAY).changes[0] == set(again.catalogue.inputs.files)
+
+
+def test_attachments_are_read_once_and_their_text_handed_on(project, monkeypatch):
+    monkeypatch.setattr(_load, "RACY_NS", 0)
+    monkeypatch.setenv("GONGKAI_JOBS", "1")
+    item = project.item(_ITEM, good_item(附件=[{"文件": "00001/附件1.txt", "标题": "附件"}]))
+    att = item.parent / "00001" / "附件1.txt"
+    att.parent.mkdir()
+    att.write_text("联系人身份证号 110101199003074514", encoding="utf-8")
+    read, extracted = [], []
+    real_read, real_extract = _Path.read_bytes, _load.extract.extract
+    monkeypatch.setattr(_Path, "read_bytes", lambda p: read.append(p.name) or real_read(p))
+    monkeypatch.setattr(_load.extract, "extract", lambda data, name: extracted.append(name) or real_extract(data, name))
+
+    def run():
+        read.clear(), extracted.clear()
+        store = _Cache(project.root / "cache", "load")
+        inputs = _load.load_project(project.root, cache=store)
+        store.close()
+        return inputs, read.count("附件1.txt"), len(extracted)
+    rel = "catalogue/items/qtwj/2024/00001/附件1.txt"
+    inputs, reads, extractions = run()
+    assert (reads, extractions) == (1, 1) and "110101199003074514" in inputs.texts[rel].text
+    assert inputs.text(att.resolve()).text == inputs.texts[rel].text and inputs.files[rel].size == att.stat().st_size
+    assert run()[1:] == (0, 0), "unchanged: neither read nor extracted"
+    _os.utime(att, ns=(_time.time_ns(), att.stat().st_mtime_ns + 10**9))
+    assert run()[1:] == (1, 0), "touched: read and hashed, its text from the cache"
+    att.write_text("没有个人信息", encoding="utf-8")
+    inputs, reads, extractions = run()
+    assert (reads, extractions) == (1, 1) and inputs.texts[rel].text == "没有个人信息"
+    monkeypatch.undo()
+    ins = _pipeline.inspect(project.root, _TODAY).inspection
+    assert not [f for f in ins.findings if f.code == "pii-id-number"]
+    att.write_text("联系人身份证号 110101199003074514", encoding="utf-8")
+    ins = _pipeline.inspect(project.root, _TODAY).inspection
+    assert [f for f in ins.findings if f.code == "pii-id-number" and "附件" in f.message]

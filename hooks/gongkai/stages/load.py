@@ -1,8 +1,12 @@
 """Stage 1 — load: read files from disk into plain data.
 
-Reads every item file and config file, decoding and parsing YAML, and reports
-problems that stop a file from being read at all (encoding, front matter,
-YAML syntax). Nothing here knows the schema.
+Reads every input of the build — item files, their attachments (and the attachments' text), config
+files, the files the stages after the model check (inspection.yml, nil.yml, standard.yml, 年报 data,
+the 依申请 register, the package's data), templates, git history — decoding and parsing YAML, and
+reports problems that stop a file from being read at all (encoding, front matter, YAML syntax). No
+later stage opens a file. Every input gets a FileState (stat and content hash): a file whose stat is
+unchanged since the last load is not read again, and `changed` compares two builds' files.
+Nothing here knows the schema.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import re
 import subprocess
 import time
 from datetime import date, datetime
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -442,12 +447,13 @@ class Files:
         return self.record(rel, st, data), data
 
     def pseudo(self, name: str, value) -> None:
-        """A derived input (a git query's result) as an entry with the hash of its value."""
+        """A derived input (a git query's result, a package's version) as an entry with the hash of its
+        value (and no stat: inode 0)."""
         self.files[name] = FileState(0, 0, digest(repr(value)))
 
     def keep(self, cache: Cache | None) -> None:
         """Save the states for the next load's stat-first lookup."""
-        states = {rel: st for rel, st in self.files.items() if rel not in self.racy and not rel.startswith("git:")}
+        states = {rel: st for rel, st in self.files.items() if rel not in self.racy and st.inode}
         if cache is not None and states != self.known:        # unchanged: the stored record stays
             cache.put(STATE_KEY, states)
 
@@ -689,6 +695,13 @@ def package_yaml(name: str) -> ConfigFile:
     return cfg
 
 
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def _state_dir(root: Path) -> Path | None:
     return None if os.environ.get("GONGKAI_CACHE") == "0" else Path(root) / DIR
 
@@ -794,21 +807,56 @@ def report_files(folder: Path, root: Path, files: Files | None = None) -> list[R
     return out
 
 
-def _texts(paths: list[tuple[str, Path]], files: Files, cache: Cache | None) -> dict[str, Text]:
-    """The text of every attachment of a type that is read, extracted once per content (kept in the cache
-    by its hash), the rest on all cores."""
-    keys = {rel: digest("text", files.files[rel].hash) for rel, _ in paths}
+TEXTS_KEY = "load:text-hashes"      # in the load cache: content hashes whose attachment text it holds
+
+
+def _texts(found: list[Entry], files: Files, cache: Cache | None) -> dict[str, Text]:
+    """The text of every attachment of a type that is read, each file read at most once: one whose stat is
+    unchanged is not read (its text comes from the cache by its hash); the others are read, hashed and,
+    unless the cache has text for those bytes, extracted in the same pass, on all cores."""
+    held = cache.get(TEXTS_KEY) if cache is not None else None
+    held = held if isinstance(held, set) else set()
+    hashes: dict[str, str] = {}
+    todo = []
+    for e in found:
+        state = files.unchanged(e.rel, e.st)
+        if state is not None:
+            hashes[e.rel] = state.hash
+        else:
+            todo.append(e)
+
+    def task(a: int, b: int) -> list[tuple[str, Text | None]]:     # in a worker: read, hash, extract
+        out = []
+        for e in todo[a:b]:
+            data = e.path.read_bytes()
+            h = digest(data)
+            out.append((h, None if h in held else Text(*extract.extract(data, e.rel))))
+        return out
+
+    extracted: dict[str, Text] = {}
+    for e, (h, text) in zip(todo, (r for part in workers.map_slices(task, len(todo), min_slice=4) for r in part)):
+        files.files[e.rel] = FileState(e.st.st_size, e.st.st_mtime_ns, h, e.st.st_ino, e.st.st_ctime_ns)
+        if files.now - max(e.st.st_mtime_ns, e.st.st_ctime_ns) <= RACY_NS:
+            files.racy.add(e.rel)
+        hashes[e.rel] = h
+        if text is not None:
+            extracted[e.rel] = text
+    keys = {rel: digest("text", h) for rel, h in hashes.items() if rel not in extracted}
     known = cache.get_many(list(keys.values())) if cache else {}
-    out = {rel: Text(*known[keys[rel]]) for rel, _ in paths if keys[rel] in known}
-    todo = [(rel, path) for rel, path in paths if rel not in out]
-
-    def task(a: int, b: int) -> list[Text]:
-        return [Text(*extract.extract(path.read_bytes(), rel)) for rel, path in todo[a:b]]
-
-    for (rel, _), text in zip(todo, (t for part in workers.map_slices(task, len(todo), min_slice=4) for t in part)):
-        out[rel] = text
-        if cache:
-            cache.put(keys[rel], tuple(text))
+    out: dict[str, Text] = {}
+    for e in found:
+        if e.rel in extracted:
+            out[e.rel] = extracted[e.rel]
+            if cache is not None:
+                cache.put(digest("text", hashes[e.rel]), tuple(extracted[e.rel]))
+        elif keys[e.rel] in known:
+            out[e.rel] = Text(*known[keys[e.rel]])
+        else:                       # the cache lost the text: read again
+            out[e.rel] = Text(*extract.extract(e.path.read_bytes(), e.rel))
+            if cache is not None:
+                cache.put(keys[e.rel], tuple(out[e.rel]))
+    if cache is not None and set(hashes.values()) != held:
+        cache.put(TEXTS_KEY, set(hashes.values()))
     return out
 
 
@@ -850,9 +898,10 @@ def load_project(root: Path, catalogue: str = "catalogue", content: str = "conte
     for e in entries:           # attachments, images, everything else in the catalogue folder
         if e.rel in files.files or e.st is None or ((e.link or not inside) and escape(e.path, root, e.rel)):
             continue
-        files.hashed(e.path, e.rel, e.st)
         if e.rel.startswith(items_rel) and e.path.suffix.lower().lstrip(".") in extract.READERS:
-            attachments.append((e.rel, e.path))
+            attachments.append(e)
+        else:
+            files.hashed(e.path, e.rel, e.st)
     texts = _texts(attachments, files, cache)
     pages = {}
     content_dir = root / content
@@ -891,6 +940,7 @@ def load_project(root: Path, catalogue: str = "catalogue", content: str = "conte
     files.pseudo("git:last-changed", sorted(updated.items()))
     entered = entry_dates(root, f"{catalogue}/items")
     files.pseudo("git:entry-dates", sorted(entered.items()) if entered is not None else None)
+    files.pseudo("package:chinesecalendar", _version("chinesecalendar"))    # the holidays, by year
     files.keep(cache)
     return Inputs(root, site, columns, topics, presets, sources, pages, problems, updated, configs, reports,
                   texts, templates, entered, files.files, built_files(root))
