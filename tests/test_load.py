@@ -470,3 +470,32 @@ def test_attachments_are_read_once_and_their_text_handed_on(project, monkeypatch
     att.write_text("联系人身份证号 110101199003074514", encoding="utf-8")
     ins = _pipeline.inspect(project.root, _TODAY).inspection
     assert [f for f in ins.findings if f.code == "pii-id-number" and "附件" in f.message]
+
+
+def test_the_stages_after_load_need_no_file_of_the_project(tmp_path, monkeypatch):
+    """The example catalogue (settings, nil records, standard, 年报 data and register, attachments, templates)
+    loaded once; then the project is moved away and every later stage runs on what load read: the
+    findings, pages, files and search index are those of the build with the project in place."""
+    import shutil
+    from conftest import ROOT
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "content", "overrides", "catalogue"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
+    (project / "overrides/gongkai").mkdir()
+    (project / "overrides/gongkai/footer.html").write_text(
+        (ROOT / "hooks/gongkai/templates/footer.html").read_text(encoding="utf-8") + "<!-- 本站模板 -->\n")
+    monkeypatch.setenv("GONGKAI_CACHE", "0")
+    inputs = _load.load_project(project)
+    assert {"catalogue/inspection.yml", "catalogue/nil.yml", "catalogue/standard.yml"} <= set(inputs.configs)
+    assert any(f.name == "依申请登记.csv" and f.text for f in inputs.reports) and inputs.templates
+    monkeypatch.setattr(_load, "load_project", lambda *args, **kw: inputs)
+    here = _pipeline.build(project, _TODAY)
+    project.rename(tmp_path / "elsewhere")
+    gone = _pipeline.build(project, _TODAY)
+    assert not project.exists()
+    assert [p.format() for p in gone.problems] == [p.format() for p in here.problems]
+    assert gone.output.bulk_pages == here.output.bulk_pages and gone.search == here.search
+    assert [(a.path, a.data, a.src) for a in gone.output.assets] == [(a.path, a.data, a.src) for a in here.output.assets]
+    assert "<!-- 本站模板 -->" in here.output.footer
+    assert any(d.src is not None and d.text for d in here.output.search_docs), "attachment text in the index"
