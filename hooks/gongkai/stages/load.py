@@ -720,15 +720,18 @@ def remember(inputs: Inputs) -> None:
         save_state(folder / BUILT_FILE, inputs.files)
 
 
-def last_changed(root: Path, rels: list[str]) -> dict[str, date]:
+def last_changed(root: Path, rels: list[str], git: bool = True) -> dict[str, date]:
     """Date of the last commit touching each file; the file's mtime when it has
-    uncommitted changes or there is no git history."""
+    uncommitted changes or there is no git history (git=False: not a git work tree, git is not asked)."""
     out = {}
     for rel in rels:
         path = root / rel
         if not path.exists():
             continue
         mtime = datetime.fromtimestamp(path.stat().st_mtime).date()
+        if not git:
+            out[rel] = mtime
+            continue
         try:
             dirty = subprocess.run(["git", "status", "--porcelain", "--", rel], cwd=root, capture_output=True,
                                    text=True, timeout=20)
@@ -935,11 +938,11 @@ def load_project(root: Path, catalogue: str = "catalogue", content: str = "conte
             files.hashed(e.path, e.rel, e.st)
     if (root / "mkdocs.yml").is_file():
         files.hashed(root / "mkdocs.yml", "mkdocs.yml")
-    updated = last_changed(root, [f"{content}/{p}" for p in pages] +
-                           [f"{catalogue}/site.yml", f"{catalogue}/columns.yml"])
-    files.pseudo("git:last-changed", sorted(updated.items()))
     entered = entry_dates(root, f"{catalogue}/items")
     files.pseudo("git:entry-dates", sorted(entered.items()) if entered is not None else None)
+    updated = last_changed(root, [f"{content}/{p}" for p in pages] +
+                           [f"{catalogue}/site.yml", f"{catalogue}/columns.yml"], git=entered is not None)
+    files.pseudo("git:last-changed", sorted(updated.items()))
     files.pseudo("package:chinesecalendar", _version("chinesecalendar"))    # the holidays, by year
     files.keep(cache)
     return Inputs(root, site, columns, topics, presets, sources, pages, problems, updated, configs, reports,
