@@ -12,6 +12,7 @@ import pytest
 from conftest import CODE, ROOT, TODAY, good_item, mkdocs_build
 from gongkai.inspection import checks
 from gongkai import pipeline
+from gongkai.stages import load
 from gongkai.inspection.checks import find_pii, mask, months_before
 
 FIXTURE = ROOT / "tests" / "fixtures" / "inspection"
@@ -167,7 +168,7 @@ def test_backdating_uses_the_git_entry_date_and_follows_renames(project):
     git("commit", "-q", "-m", "add")
     git("mv", "catalogue/items/qtwj/2026/a.md", "catalogue/items/qtwj/2026/00001.md")
     git("commit", "-q", "-m", "move", when="2026-11-27T10:00:00")
-    assert checks.entry_dates(project.root)[f"{I}qtwj/2026/00001.md"] == date(2026, 11, 20)
+    assert load.entry_dates(project.root, "catalogue/items")[f"{I}qtwj/2026/00001.md"] == date(2026, 11, 20)
     found = codes(inspect(project), "backdated")
     assert [f.file for f in found] == [f"{I}qtwj/2026/00001.md"]
     assert "2026-11-20" in found[0].message and "早了79天" in found[0].message

@@ -225,10 +225,17 @@ def _with_attachment(tmp_path: Path, text: str = "临时救助申请审批表"):
 
 
 def counted_extraction(tmp_path, monkeypatch) -> tuple[list[str], object]:
-    """The files whose text is extracted, and the text_of the build passes (extract.cached_text)."""
-    extracted = []
-    monkeypatch.setattr(extract, "text_of", lambda path: extracted.append(path.name) or path.read_text())
-    return extracted, lambda path: extract.cached_text(tmp_path, path)
+    """The files whose text is extracted, and a text_of like the one the build passes (the load stage's
+    text, extracted once per content)."""
+    extracted, known = [], {}
+
+    def text_of(path):
+        data = path.read_bytes()
+        if data not in known:
+            extracted.append(path.name)
+            known[data] = extract.extract(data, path.name)[0]
+        return known[data]
+    return extracted, text_of
 
 
 def test_a_changed_document_rebuilds_only_its_year(tmp_path, monkeypatch):
@@ -258,7 +265,7 @@ def test_a_changed_attachment_is_extracted_again(tmp_path, monkeypatch):
     files = index.build(docs, store, text_of=text_of)
     assert extracted == ["附件1.txt", "附件1.txt"]
     assert "最低生活保障" in json.loads(files["2024/d/0/1.json"])[10]
-    assert files == index.build(_with_attachment(tmp_path, "城乡居民最低生活保障审批表"))
+    assert files == index.build(_with_attachment(tmp_path, "城乡居民最低生活保障审批表"), text_of=text_of)
 
 
 def test_bundles_built_on_two_cores_equal_one_core(tmp_path, monkeypatch):

@@ -285,3 +285,217 @@ def test_messages_show_numbers_as_typed(project, key):
     project.item(_ITEM, raw=_raw(front(good_item(体裁=None)) + f"{key}: 0123\n"))
     found = [p for p in project.problems() if p.field == key]
     assert found and "0123" in found[0].message and "83" not in found[0].message, [p.format() for p in found]
+
+
+# --- issue #17: every input hashed, read again only when its stat changed, the change set ------------------
+
+from pathlib import Path as _Path
+
+from gongkai.core.cache import Cache as _Cache
+from gongkai.core.problems import InputError as _InputError
+from gongkai.stages import load as _load
+
+
+class _Reads:
+    """The item files read (bytes) and parsed by the load stage."""
+
+    def __init__(self, monkeypatch):
+        self.read, self.parsed = [], []
+        real_read, real_parse = _Path.read_bytes, _load.load_source
+
+        def read_bytes(path):
+            if "items" in path.parts:
+                self.read.append(path.name)
+            return real_read(path)
+
+        def parse(path, *args, **kw):
+            self.parsed.append(path.name)
+            return real_parse(path, *args, **kw)
+        monkeypatch.setattr(_Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(_load, "load_source", parse)
+        monkeypatch.setenv("GONGKAI_JOBS", "1")          # parse in this process, where it is counted
+
+    def clear(self):
+        self.read.clear()
+        self.parsed.clear()
+
+
+def _load_twice(project, monkeypatch, change=None):
+    """Load with a cache, apply `change`, load again: (first, second, reads of the second load)."""
+    monkeypatch.setattr(_load, "RACY_NS", 0)            # these files were written a moment ago
+    reads = _Reads(monkeypatch)
+    store = _Cache(project.root / "cache", "load")
+    first = _load.load_project(project.root, cache=store)
+    store.close()
+    if change:
+        change()
+    reads.clear()
+    store = _Cache(project.root / "cache", "load")
+    second = _load.load_project(project.root, cache=store)
+    store.close()
+    return first, second, reads
+
+
+def _two_items(project):
+    project.item("qtwj/2024/00001.md", good_item(1))
+    project.item("qtwj/2024/00002.md", good_item(2))
+    return "catalogue/items/qtwj/2024/00001.md"
+
+
+def test_an_unchanged_tree_is_not_read_again(project, monkeypatch):
+    _two_items(project)
+    first, second, reads = _load_twice(project, monkeypatch)
+    assert reads.read == [] and reads.parsed == []
+    assert second.files == first.files and _load.changed(first.files, second.files) == (set(), set(), set())
+    assert [s.meta for s in second.sources] == [s.meta for s in first.sources]
+    kinds = {rel.split("/")[0] for rel in second.files}
+    assert {"catalogue", "content", "overrides", "hooks", "git:last-changed", "git:entry-dates"} <= kinds, kinds
+    assert {"catalogue/site.yml", "catalogue/columns.yml", "catalogue/inspection.yml", "catalogue/assets/dzjg.svg",
+            "hooks/gongkai/data/annual_report_2021.yaml", "hooks/gongkai/data/standard/county.yml"} <= set(second.files)
+
+
+def test_a_file_touched_without_a_byte_change_is_hashed_not_parsed(project, monkeypatch):
+    rel = _two_items(project)
+    path = project.root / rel
+    first, second, reads = _load_twice(project, monkeypatch,
+                                       lambda: _os.utime(path, ns=(_time.time_ns(), path.stat().st_mtime_ns + 10**9)))
+    assert reads.read == ["00001.md"] and reads.parsed == []
+    assert second.files[rel].mtime_ns != first.files[rel].mtime_ns and second.files[rel].hash == first.files[rel].hash
+    assert _load.changed(first.files, second.files) == (set(), set(), set())
+
+
+def test_a_change_with_the_same_size_and_the_mtime_put_back_is_seen(project, monkeypatch):
+    rel = _two_items(project)
+    path = project.root / rel
+
+    def edit():
+        st = path.stat()
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("春耕", "秋收", 1), encoding="utf-8")
+        _os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    first, second, reads = _load_twice(project, monkeypatch, edit)
+    assert reads.parsed == ["00001.md"]
+    assert _load.changed(first.files, second.files) == (set(), {rel}, set())
+    assert "秋收" in second.source(rel).meta["标题"]
+
+
+def test_a_removed_and_a_renamed_file(project, monkeypatch):
+    rel = _two_items(project)
+    other = "catalogue/items/qtwj/2024/00002.md"
+
+    def move():
+        (project.root / rel).unlink()
+        (project.root / other).rename(project.root / "catalogue/items/qtwj/2024/00003.md")
+    first, second, reads = _load_twice(project, monkeypatch, move)
+    added, changed, removed = _load.changed(first.files, second.files)
+    assert (added, changed, removed) == ({"catalogue/items/qtwj/2024/00003.md"}, set(), {rel, other})
+    assert second.files["catalogue/items/qtwj/2024/00003.md"].hash == first.files[other].hash
+    assert [s.rel for s in second.sources] == ["catalogue/items/qtwj/2024/00003.md"]
+
+
+def test_a_file_changed_just_now_is_not_trusted_by_its_stat(project, monkeypatch):
+    rel = _two_items(project)
+    store = _Cache(project.root / "cache", "load")
+    _load.load_project(project.root, cache=store)                 # the files are seconds old: racy
+    store.close()
+    reads = _Reads(monkeypatch)
+    store = _Cache(project.root / "cache", "load")
+    _load.load_project(project.root, cache=store)
+    store.close()
+    assert sorted(reads.read) == ["00001.md", "00002.md"] and reads.parsed == [], "hashed again, parsed from the cache"
+    kept = _Cache(project.root / "cache", "load").get(_load.STATE_KEY)
+    assert rel not in (kept or {}) and "catalogue/assets/dzjg.svg" not in (kept or {})
+
+
+def test_a_git_query_is_an_input(project):
+    _two_items(project)
+    inputs = _load.load_project(project.root)
+    assert inputs.entered is None and inputs.files["git:entry-dates"].hash        # not a git repository
+    import subprocess
+    subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)
+    assert _load.load_project(project.root).files["git:entry-dates"] != inputs.files["git:entry-dates"]
+
+
+def test_the_build_hands_on_what_changed_since_the_last_successful_build(project, monkeypatch):
+    rel = _two_items(project)
+    assert _load.built_files(project.root) is None
+    first = _pipeline.build(project.root, _TODAY)
+    assert rel in first.changes[0] and not first.changes[1] and not first.changes[2]
+    built = _load.built_files(project.root)
+    assert built and built[rel] == first.catalogue.inputs.files[rel]
+    path = project.root / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("标题: ", "标题: [", 1), encoding="utf-8")
+    with _pytest.raises(_InputError):
+        _pipeline.build(project.root, _TODAY)
+    assert _load.built_files(project.root) == built, "a failed build keeps the last good build's record"
+    path.write_text(path.read_text(encoding="utf-8").replace("标题: [", "标题: 修订：", 1), encoding="utf-8")
+    again = _pipeline.build(project.root, _TODAY)
+    assert again.changes == (set(), {rel}, set())
+    monkeypatch.setenv("GONGKAI_CACHE", "0")
+    assert _pipeline.build(project.root, _TODAY).changes[0] == set(again.catalogue.inputs.files)
+
+
+def test_attachments_are_read_once_and_their_text_handed_on(project, monkeypatch):
+    monkeypatch.setattr(_load, "RACY_NS", 0)
+    monkeypatch.setenv("GONGKAI_JOBS", "1")
+    item = project.item(_ITEM, good_item(附件=[{"文件": "00001/附件1.txt", "标题": "附件"}]))
+    att = item.parent / "00001" / "附件1.txt"
+    att.parent.mkdir()
+    att.write_text("联系人身份证号 110101199003074514", encoding="utf-8")
+    read, extracted = [], []
+    real_read, real_extract = _Path.read_bytes, _load.extract.extract
+    monkeypatch.setattr(_Path, "read_bytes", lambda p: read.append(p.name) or real_read(p))
+    monkeypatch.setattr(_load.extract, "extract", lambda data, name: extracted.append(name) or real_extract(data, name))
+
+    def run():
+        read.clear(), extracted.clear()
+        store = _Cache(project.root / "cache", "load")
+        inputs = _load.load_project(project.root, cache=store)
+        store.close()
+        return inputs, read.count("附件1.txt"), len(extracted)
+    rel = "catalogue/items/qtwj/2024/00001/附件1.txt"
+    inputs, reads, extractions = run()
+    assert (reads, extractions) == (1, 1) and "110101199003074514" in inputs.texts[rel].text
+    assert inputs.text(att.resolve()).text == inputs.texts[rel].text and inputs.files[rel].size == att.stat().st_size
+    assert run()[1:] == (0, 0), "unchanged: neither read nor extracted"
+    _os.utime(att, ns=(_time.time_ns(), att.stat().st_mtime_ns + 10**9))
+    assert run()[1:] == (1, 0), "touched: read and hashed, its text from the cache"
+    att.write_text("没有个人信息", encoding="utf-8")
+    inputs, reads, extractions = run()
+    assert (reads, extractions) == (1, 1) and inputs.texts[rel].text == "没有个人信息"
+    monkeypatch.undo()
+    ins = _pipeline.inspect(project.root, _TODAY).inspection
+    assert not [f for f in ins.findings if f.code == "pii-id-number"]
+    att.write_text("联系人身份证号 110101199003074514", encoding="utf-8")
+    ins = _pipeline.inspect(project.root, _TODAY).inspection
+    assert [f for f in ins.findings if f.code == "pii-id-number" and "附件" in f.message]
+
+
+def test_the_stages_after_load_need_no_file_of_the_project(tmp_path, monkeypatch):
+    """The example catalogue (settings, nil records, standard, 年报 data and register, attachments, templates)
+    loaded once; then the project is moved away and every later stage runs on what load read: the
+    findings, pages, files and search index are those of the build with the project in place."""
+    import shutil
+    from conftest import ROOT
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "content", "overrides", "catalogue"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
+    (project / "overrides/gongkai").mkdir()
+    (project / "overrides/gongkai/footer.html").write_text(
+        (ROOT / "hooks/gongkai/templates/footer.html").read_text(encoding="utf-8") + "<!-- 本站模板 -->\n")
+    monkeypatch.setenv("GONGKAI_CACHE", "0")
+    inputs = _load.load_project(project)
+    assert {"catalogue/inspection.yml", "catalogue/nil.yml", "catalogue/standard.yml"} <= set(inputs.configs)
+    assert any(f.name == "依申请登记.csv" and f.text for f in inputs.reports) and inputs.templates
+    monkeypatch.setattr(_load, "load_project", lambda *args, **kw: inputs)
+    here = _pipeline.build(project, _TODAY)
+    project.rename(tmp_path / "elsewhere")
+    gone = _pipeline.build(project, _TODAY)
+    assert not project.exists()
+    assert [p.format() for p in gone.problems] == [p.format() for p in here.problems]
+    assert gone.output.bulk_pages == here.output.bulk_pages and gone.search == here.search
+    assert [(a.path, a.data, a.src) for a in gone.output.assets] == [(a.path, a.data, a.src) for a in here.output.assets]
+    assert "<!-- 本站模板 -->" in here.output.footer
+    assert any(d.src is not None and d.text for d in here.output.search_docs), "attachment text in the index"

@@ -11,6 +11,7 @@ import yaml
 
 from conftest import ROOT, TODAY
 from gongkai.annual import report_data as rd
+from gongkai.stages import load
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report"
 FORMAT = yaml.safe_load((ROOT / "hooks/gongkai/data/annual_report_2021.yaml").read_text())
@@ -53,7 +54,7 @@ def test_parse_value_rejects(raw, decimal, fragment):
 
 
 def test_dump_and_parse_round_trip():
-    cfg, problems = rd.load_yaml_file(FIXTURE / "reports" / "2024.yml", FIXTURE)
+    cfg, problems = load.load_yaml_file(FIXTURE / "reports" / "2024.yml", FIXTURE)
     first, problems = rd.parse_data(cfg, 2024)
     assert not problems
     first.overrides[("normative_documents", "currently_valid")] = (rd.number(5), "理由：含“引号”")
@@ -67,7 +68,7 @@ def test_dump_and_parse_round_trip():
 def test_data_file_problems_name_the_line(tmp_path):
     path = tmp_path / "2025.yml"
     path.write_text("报告年度: 2024\n表二:\n  行政许可: 1\n  行政处理: 2\n表五: 1\n表四:\n  行政诉讼: [0, 0, 0, 0, 0]\n")
-    cfg, _ = rd.load_yaml_file(path, tmp_path)
+    cfg, _ = load.load_yaml_file(path, tmp_path)
     data, problems = rd.parse_data(cfg, 2025)
     assert data is None
     by_line = {p.line: p for p in problems}
@@ -84,7 +85,8 @@ def register(tmp_path: Path, text: str, encoding: str = "utf-8", bom: bool = Fal
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / rd.REGISTER_NAME
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
-    return rd.load_register(path, tmp_path, CHANNELS, TODAY)
+    file, = (f for f in load.report_files(folder, tmp_path) if f.name == rd.REGISTER_NAME)
+    return rd.load_register(file, CHANNELS, TODAY)
 
 
 def test_register_with_bom_tabs_and_excel_dates(tmp_path):
@@ -138,5 +140,5 @@ def test_register_unknown_channel_warns(tmp_path):
 def test_files_with_other_names_are_flagged(tmp_path):
     (tmp_path / "catalogue" / "reports").mkdir(parents=True)
     shutil.copy(FIXTURE / "reports" / "2025.yml", tmp_path / "catalogue" / "reports" / "2025年.yml")
-    found = rd.load_reports(tmp_path, CHANNELS, TODAY)
+    found = rd.load_reports(load.report_files(tmp_path / "catalogue" / "reports", tmp_path), CHANNELS, TODAY)
     assert found.data == {} and "2025.yml" in found.problems[0].hint

@@ -1,6 +1,7 @@
 """standard: the 基层政务公开标准目录 — the county preset, validation, public tables, coverage and time limits."""
 from conftest import CODE, TODAY, good_item
 from gongkai import pipeline
+from gongkai.stages import load
 from gongkai.stages.standard import CHANNELS, load_standard
 
 AREAS = ("重大建设项目 公共资源交易 财政预决算 安全生产 税收管理 农村集体土地征收 国有土地上房屋征收与补偿 生态环境 "
@@ -18,7 +19,7 @@ def write(project, text):
 
 def test_county_preset_has_the_26_areas(project):
     write(project, "预设: 县级人民政府（办公室）\n公开层级: 县级\n")
-    std, problems = load_standard(project.root)
+    std, problems = load_standard(load.load_project(project.root))
     assert not problems, [p.format() for p in problems]
     assert [a.name for a in std.areas] == AREAS
     for area in std.areas:
@@ -31,7 +32,7 @@ def test_county_preset_has_the_26_areas(project):
 def test_bad_rows_are_named_with_file_line_and_fix(project):
     write(project, OWN + ROW.replace("[全社会]", "[全体群众]") +
           "      - {一级事项: 行政处罚, 公开时限: 20个工作日内}\n未涉及领域:\n  - {领域: 税务, 说明: 由税务局公开。}\n")
-    std, problems = load_standard(project.root)
+    std, problems = load_standard(load.load_project(project.root))
     at7 = [p for p in problems if p.line == 7]
     assert any("全体群众" in p.message and "全社会" in p.hint for p in at7)
     assert any("重复" in p.message for p in at7)

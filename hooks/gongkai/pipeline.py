@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .inspection import checks, inspection_report
 from .outputs import decap
-from .stages import derive, extract, index, load, model, render, settings, validate
+from .stages import derive, index, load, model, render, settings, validate
 from .annual import report
 from .core.cache import open_cache
 from .core.problems import ERROR, InputError, Problem, errors
@@ -58,7 +58,7 @@ def _model(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | N
     if any(p.severity == ERROR for p in valid.problems):
         return None, valid.problems
     with timed("model"):
-        return model.build(valid, inputs.root, on_date), valid.problems
+        return model.build(valid, inputs, on_date), valid.problems
 
 
 def check(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:
@@ -107,20 +107,20 @@ def inspect(root: Path, on_date: date | None = None) -> Inspected:
     if valid.site is None or not valid.columns:        # no catalogue can be built: scan the files
         return Inspected(None, None, None, checks.partial(on_date, problems, inputs.sources, inputs.pages))
     with timed("model"):
-        cat = model.build(valid, inputs.root, on_date)
+        cat = model.build(valid, inputs, on_date)
     if not errors(problems):
         with timed("annual reports"):
             problems = problems + report.build(cat).problems
     with timed("derive"):
         idx = derive.derive(cat)
-    conf, found = settings.load_settings(root, cat)
+    conf, found = settings.load_settings(inputs, cat)
     problems = problems + found
     if errors(problems):
         ins = checks.partial(on_date, problems, inputs.sources, inputs.pages, cat, idx,
-                             None if errors(found) else conf, checks.entry_dates(root))
+                             None if errors(found) else conf, inputs.entered)
         return Inspected(None, None, None, ins)
     with timed("inspection"):
-        ins = checks.inspect(cat, idx, conf, checks.entry_dates(root))
+        ins = checks.inspect(cat, idx, conf, inputs.entered)
     ins.findings[:0] = problems
     return Inspected(cat, idx, conf, ins)
 
@@ -134,6 +134,7 @@ class Result:
     search: dict[str, bytes]          # search index files, by path under search/
     inspection: checks.Inspection | None = None
     admin: list[render.Asset] = field(default_factory=list)   # intranet build: form editing at admin/
+    changes: load.Changes | None = None   # (added, changed, removed) input files since the last successful build
 
 
 def build(root: Path, on_date: date | None = None, base_url: str = "", report_dir: Path | None = None,
@@ -152,7 +153,7 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
     cat, idx = done.catalogue, done.indexes
     with timed("render"):
         store = open_cache(root, "render")
-        out = render.render(cat, idx, [root / "overrides" / "gongkai"], base_url, done.settings,
+        out = render.render(cat, idx, cat.inputs.templates, base_url, done.settings,
                             report.build(cat, calendar=done.settings.calendar), store, lazy)
         store.close()                 # Output.fill (lazy) reads it again when it needs to
     admin: list[render.Asset] = []
@@ -163,6 +164,8 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
     with timed("search index"):
         store = open_cache(root, "search")
         search = index.build(out.search_docs, store, cat.site.search_sites,
-                             lambda path: extract.cached_text(root, path))
+                             lambda path: cat.inputs.text(path).text)
         store.close()
-    return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin)
+    changes = load.changed(cat.inputs.previous, cat.inputs.files)
+    load.remember(cat.inputs)                       # a successful build: the next one compares with it
+    return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin, changes)

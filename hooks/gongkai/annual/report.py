@@ -24,7 +24,7 @@ from ..core import workdays
 from ..stages.model import Catalogue, Column, Item
 from ..core.problems import ERROR, WARNING, Problem
 from .report_data import (COMPUTED_BLOCK, NA_TEXT, NOT_FILLED, OPENING, REPORTS_DIR, Format, Register, ReportData, Value,
-                          legacy_message, load_format, load_reports, number)
+                          legacy_message, load_format, load_reports, number, format_of)
 
 TABLES_MARK = "<!--gk:report-tables-->"
 HEADING_LIKE = 0.8            # a line this close to a section label is taken for its heading
@@ -669,11 +669,8 @@ def _terms(terms: list[tuple[str, int]], total: int) -> str:
 
 
 def _key_line(cat: Catalogue, item: Item, key: str) -> int | None:
-    try:
-        lines = (cat.root / item.source).read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((n for n, line in enumerate(lines, 1) if line.startswith(key + ":")), None)
+    src = cat.inputs.source(item.source) if cat.inputs else None
+    return src.key_lines.get(key) if src else None
 
 
 def deadline(item: Item, year: int) -> date:
@@ -859,14 +856,14 @@ def build(cat: Catalogue, data: dict[int, ReportData] | None = None,
           calendar: workdays.Calendar | None = None) -> Reports:
     """Every report year (a 年报 item with 报告年度, or a data file). `data` replaces files (for imports);
     `calendar` counts 工作日 for the register's reply times (the site's calendar when known)."""
-    fmt = load_format()
-    inputs = load_reports(cat.root, [c.name for c in cat.site.channels], cat.today)
+    fmt = format_of(cat.inputs)
+    inputs = load_reports(cat.inputs.reports, [c.name for c in cat.site.channels], cat.today, fmt)
     inputs.data.update(data or {})
     problems = list(inputs.problems)
     report_columns = {c.slug for c in cat.column_list() if c.doc_class == "年报"}
     items: dict[int, Item] = {}
     for item in sorted(cat.items, key=lambda i: i.date_published):
-        line = lambda: _key_line(cat, item, "报告年度")  # noqa: E731 - read the file only for a problem
+        line = lambda: _key_line(cat, item, "报告年度")  # noqa: E731 - only for a problem
         if item.report_year is not None and item.column not in report_columns:
             problems.append(Problem("report-year-column", item.source, "只有“年报”类栏目中的信息才能填写报告年度。",
                                     "删除“报告年度”，或把本信息移到政府信息公开年报栏目。", line(), "报告年度"))

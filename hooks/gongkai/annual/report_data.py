@@ -8,6 +8,7 @@
   * the 依申请公开 register: catalogue/reports/依申请登记.csv, one row per
     application, no names or contact details (the file is never published).
 
+The load stage reads these files (load.Inputs.reports, .configs); this module checks them.
 Output: plain records (Value, ReportData, Application) and Problems.
 """
 from __future__ import annotations
@@ -21,13 +22,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from ..stages.load import DATA_DIR, ConfigFile, load_yaml_file, parse_yaml, read_text, scan_nested_key_lines
+from ..stages.load import (DATA_KEY, FORMAT_NAME, ConfigFile, Inputs, ReportFile, package_yaml, parse_config,
+                           parse_yaml, scan_nested_key_lines)
 from ..core.problems import ERROR, WARNING, Problem
 from ..stages.validate import nearest, parse_date
 
-FORMAT_FILE = DATA_DIR / "annual_report_2021.yaml"
 REPORTS_DIR = "catalogue/reports"
 REGISTER_NAME = "依申请登记.csv"
 COMPUTED_BLOCK = "art20_item1"      # table 二 block counted from the catalogue (规章, 行政规范性文件)
@@ -159,9 +160,15 @@ class Format:
 
 @lru_cache(maxsize=1)
 def load_format() -> Format:
-    cfg, problems = load_yaml_file(FORMAT_FILE, DATA_DIR)
-    if problems:   # a broken package, not staff input
-        raise RuntimeError(problems[0].format())
+    """The format, for the commands (the build takes it from the load stage: format_of)."""
+    return Format(package_yaml(FORMAT_NAME).data)
+
+
+def format_of(inputs: Inputs) -> Format:
+    """The format as the load stage read it."""
+    cfg, problems = inputs.configs[DATA_KEY + FORMAT_NAME]
+    if problems or cfg is None:   # a broken package, not staff input
+        raise RuntimeError(problems[0].format() if problems else FORMAT_NAME)
     return Format(cfg.data)
 
 
@@ -603,11 +610,11 @@ def register_date(text: str) -> tuple[date | None, str | None]:
     return parse_date(text)
 
 
-def load_register(path: Path, root: Path, channels: list[str], today: date,
+def load_register(file: ReportFile, channels: list[str], today: date,
                   fmt: Format | None = None) -> tuple[Register | None, list[Problem]]:
+    """The register as the load stage read it (catalogue/reports/依申请登记.csv)."""
     fmt = fmt or load_format()
-    rel = path.relative_to(root).as_posix()
-    text, problem = read_text(path, rel)
+    rel, text, problem = file.rel, file.text, file.problem
     if problem:
         return None, [replace(problem, hint=CSV_HINT) if problem.code == "encoding" else problem]
     first = text.split("\n", 1)[0]
@@ -734,32 +741,30 @@ class ReportInputs:
     broken: set[int] = field(default_factory=set)       # years whose data file exists but has errors
 
 
-def load_reports(root: Path, channels: list[str], today: date) -> ReportInputs:
-    root = Path(root)
-    folder = root / REPORTS_DIR
+def load_reports(files: list[ReportFile], channels: list[str], today: date,
+                 fmt: Format | None = None) -> ReportInputs:
+    """The files of catalogue/reports/ as the load stage read them (load.Inputs.reports)."""
     out = ReportInputs({}, None, [])
-    if not folder.is_dir():
+    if not files:
         return out
-    fmt = load_format()
-    for path in sorted(folder.iterdir()):
-        rel = path.relative_to(root).as_posix()
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        if path.name == REGISTER_NAME:
-            out.register, found = load_register(path, root, channels, today, fmt)
+    fmt = fmt or load_format()
+    for file in files:
+        rel, name = file.rel, file.name
+        if name == REGISTER_NAME:
+            out.register, found = load_register(file, channels, today, fmt)
             out.problems += found
-        elif re.fullmatch(r"\d{4}\.ya?ml", path.name):
-            cfg, found = load_yaml_file(path, root)
+        elif re.fullmatch(r"\d{4}\.ya?ml", name):
+            cfg, found = (None, [file.problem]) if file.problem else parse_config(file.text, rel, Path(rel))
             out.problems += found
             if cfg is not None:
-                rd, found = parse_data(cfg, int(path.name[:4]), fmt)
+                rd, found = parse_data(cfg, int(name[:4]), fmt)
                 out.problems += found
                 if rd is not None:
                     out.data[rd.year] = rd
-            if int(path.name[:4]) not in out.data:
-                out.broken.add(int(path.name[:4]))
-        elif path.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx", ".xls"):
-            m = re.search(r"\d{4}", path.name)
+            if int(name[:4]) not in out.data:
+                out.broken.add(int(name[:4]))
+        elif PurePosixPath(name).suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx", ".xls"):
+            m = re.search(r"\d{4}", name)
             out.problems.append(Problem(
                 "report-file-name", rel, "这个文件不会被读取。", line=1, severity=WARNING,
                 hint=(f"年报数据文件应命名为 {m.group(0)}.yml；" if m else "年报数据文件应命名为“年份.yml”；")

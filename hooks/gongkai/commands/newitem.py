@@ -60,7 +60,7 @@ def load_context(root: Path) -> Context:
     """Site configuration and current items; raises InputError when site.yml or columns.yml has errors."""
     root = Path(root).resolve()
     inputs = load.load_project(root)
-    site, problems = validate.validate_site(inputs.site, root, root / "catalogue")
+    site, problems = validate.validate_site(inputs.site, root, root / "catalogue", inputs.files)
     tree, found = validate.validate_columns(inputs.columns, inputs.presets)
     problems += found
     if inputs.site is None or inputs.columns is None or errors(problems) or not tree:

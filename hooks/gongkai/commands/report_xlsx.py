@@ -477,7 +477,7 @@ def import_workbook(cat: Catalogue, year: int, path: Path, shown: str) -> tuple[
     imported, problems, where = read_cells(path, shown, year, fmt)
     if imported is None:
         return None, problems
-    inputs = load_reports(cat.root, [c.name for c in cat.site.channels], cat.today)
+    inputs = load_reports(cat.inputs.reports, [c.name for c in cat.site.channels], cat.today)
     rel = f"{REPORTS_DIR}/{year}.yml"
     if (cat.root / rel).exists() and year not in inputs.data:
         return None, problems + [p for p in inputs.problems if p.file == rel] + [Problem(

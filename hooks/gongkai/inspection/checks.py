@@ -9,13 +9,11 @@ Built-site checks (links, footer) are in linkcheck.py; reports in inspection_rep
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 
-from ..stages import extract, load
+from ..stages import load
 from ..annual import report_data
 from ..core import sanitize, schema
 from ..stages.derive import Indexes, effective_validity
@@ -116,50 +114,9 @@ def mask(value: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-@lru_cache(maxsize=None)
-def _key_lines(path: Path) -> dict[str, int]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
-    return load.scan_key_lines(lines[1:end], 2)[0]
-
-
 def field_line(cat: Catalogue, item: Item, key: str) -> int:
-    return _key_lines(cat.root / item.source).get(key, 2)
-
-
-def entry_dates(root: Path, rel_dir: str = schema.ITEMS_DIR) -> dict[str, date] | None:
-    """Date each file under rel_dir first entered git (renames followed), or None without git."""
-    try:
-        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True,
-                                text=True, timeout=20)
-        if inside.returncode != 0 or inside.stdout.strip() != "true":
-            return None
-        log = subprocess.run(["git", "-c", "core.quotepath=off", "log", "--relative", "-M", "--diff-filter=AR",
-                              "--name-status", "--format=@@%cs", "--", rel_dir],
-                             cwd=root, capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if log.returncode != 0:                       # a repository without commits: nothing has entered yet
-        return {}
-    entered: dict[str, date] = {}
-    alias: dict[str, str] = {}          # path in older history → path today
-    when = None
-    for line in log.stdout.splitlines():          # newest first
-        if line.startswith("@@"):
-            when = date.fromisoformat(line[2:])
-            continue
-        parts = line.split("\t")
-        if when is None or len(parts) < 2:
-            continue
-        if parts[0].startswith("R") and len(parts) == 3:
-            alias[parts[1]] = alias.get(parts[2], parts[2])
-        elif parts[0] == "A":
-            entered[alias.get(parts[1], parts[1])] = when
-    return entered
+    src = cat.inputs.source(item.source) if cat.inputs else None
+    return (src.key_lines if src else {}).get(key, 2)
 
 
 # --- the inspection ---------------------------------------------------------
@@ -459,7 +416,7 @@ class Inspector:
             for text, fld, line_of in self.texts(item):
                 hits += [(kind, value, line_of(rel), fld, None) for kind, value, rel in find_pii(text)]
             for att in item.attachments:
-                text = extract.cached_text(self.cat.root, att.src)
+                text = self.cat.inputs.text(att.src).text
                 if text is None:
                     self.item("pii-unscanned", WARNING, item,
                               f"附件“{att.path}”无法提取文字（{att.ext or '无扩展名'}格式），未检查其中的个人信息。", R_PII,
@@ -507,10 +464,10 @@ class Inspector:
                     hits.append((mark, seen, f"{where}第{rel}行" + ("（表格中）" if in_table else "")
                                  if fld is None else where, line_of(rel), fld))
             for att in item.attachments:
-                text = extract.cached_text(self.cat.root, att.src)
+                text, docx = self.cat.inputs.text(att.src)
                 if not text or not any(m in text for m in marks):
                     continue
-                parts = extract.docx_parts(att.src) if att.ext == "docx" else [("", text)]
+                parts = docx if att.ext == "docx" else [("", text)]
                 for place, part in parts:
                     for mark, _, seen, _ in find_marks(part, marks):
                         hits.append((mark, seen, f"附件“{att.path}”" + (f"的{place}" if place else "") + "中", None, "附件"))
@@ -583,10 +540,12 @@ class Inspector:
                 if att.src.name == report_data.REGISTER_NAME or (root / report_data.REPORTS_DIR) in att.src.parents:
                     self.item("register-published", ERROR, item, f"附件“{att.path}”是依申请登记表或年报数据，不得公开。",
                               R_REGISTER, "从“附件”中删除，并删除该文件。", "附件")
-        path = root / report_data.REPORTS_DIR / report_data.REGISTER_NAME
-        if not path.is_file():
+        rel = f"{report_data.REPORTS_DIR}/{report_data.REGISTER_NAME}"
+        file = next((f for f in self.cat.inputs.reports if f.rel == rel), None)
+        if file is None:
             return []
-        reg, _ = report_data.load_register(path, root, [c.name for c in self.cat.site.channels], self.today)
+        reg, _ = report_data.load_register(file, [c.name for c in self.cat.site.channels], self.today,
+                                           report_data.format_of(self.cat.inputs))
         out = []
         for app in reg.applications if reg else []:
             if app.replied:

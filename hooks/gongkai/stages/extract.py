@@ -2,17 +2,15 @@
 
 PDF through pdfminer.six (it understands the CJK CMaps Chinese PDFs use),
 DOCX through python-docx, XLSX through openpyxl. A file that cannot be read
-gives empty text and a warning, never a failed build.
+gives empty text and a warning, never a failed build. The load stage reads the files and keeps
+their text in the build cache by content hash; this module only turns bytes into text.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-from pathlib import Path
 
 log = logging.getLogger("gongkai.extract")
-CACHE_DIR = "build/cache/attachment-text"     # extracted text, keyed by path, size and mtime
 
 
 def _pdf(data: bytes) -> str:
@@ -43,14 +41,6 @@ def _docx(data: bytes) -> str:
     return "\n".join(text for _, text in _docx_parts(data))
 
 
-def docx_parts(path: Path) -> list[tuple[str, str]]:
-    """(place, text) of a .docx file, for naming where the inspection found something; [] if unreadable."""
-    try:
-        return _docx_parts(path.read_bytes())
-    except Exception:  # noqa: BLE001 - the caller reports the unreadable file once
-        return []
-
-
 def _xlsx(data: bytes) -> str:
     from openpyxl import load_workbook
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -65,34 +55,17 @@ READERS = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "txt": lambda d: d.decode(
            "csv": lambda d: d.decode("utf-8-sig", "replace")}
 
 
-def text_of(path: Path) -> str | None:
-    """Text of a file, or None when the type is not indexed or it cannot be read."""
-    reader = READERS.get(path.suffix.lower().lstrip("."))
+def extract(data: bytes, name: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """(text, parts) of a file's bytes: the text is None when the type is not read or the file cannot be
+    read; parts are a .docx's (place, text), [] for other types."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    reader = READERS.get(ext)
     if reader is None:
-        return None
+        return None, []
     try:
-        return " ".join(reader(path.read_bytes()).split())
+        parts = _docx_parts(data) if ext == "docx" else []
+        text = "\n".join(t for _, t in parts) if ext == "docx" else reader(data)
+        return " ".join(text.split()), parts
     except Exception as exc:  # noqa: BLE001 - a damaged attachment must not stop the build
-        log.warning("无法读取附件 %s 的文字（%s），该附件不进入全文检索。", path, type(exc).__name__)
-        return None
-
-
-def cached_text(root: Path, path: Path) -> str | None:
-    """text_of with a cache under root/CACHE_DIR: PDF extraction is slow and files rarely change."""
-    st = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
-    cache = root / CACHE_DIR / key
-    if cache.with_suffix(".none").exists():
-        return None
-    if cache.with_suffix(".txt").exists():
-        return cache.with_suffix(".txt").read_text(encoding="utf-8")
-    text = text_of(path)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        if text is None:
-            cache.with_suffix(".none").touch()
-        else:
-            cache.with_suffix(".txt").write_text(text, encoding="utf-8")
-    except OSError:
-        pass                                      # a read-only checkout: no cache, same result
-    return text
+        log.warning("无法读取附件 %s 的文字（%s），该附件不进入全文检索。", name, type(exc).__name__)
+        return None, []

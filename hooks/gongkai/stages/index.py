@@ -50,7 +50,6 @@ from typing import Callable
 
 import numpy as np
 
-from . import extract
 from ..core import workers
 from ..core.cache import digest
 from .render import SearchDoc
@@ -273,14 +272,15 @@ def lookup_tables(lookups: dict[str, dict]) -> tuple[dict[str, bytes], dict[str,
 
 
 def build(docs: list[SearchDoc], cache=None, sites: list[dict] | None = None,
-          text_of: Callable[[Path], str | None] = extract.text_of) -> dict[str, bytes]:
+          text_of: Callable[[Path], str | None] | None = None) -> dict[str, bytes]:
     """Every file of the index, by path under search/. Docs must be newest first; an attachment's text
-    comes from text_of(its file). With a cache (get/put, see cache.Cache) a bundle whose documents are
+    comes from text_of(its file), the text the load stage extracted (without it, its title only).
+    With a cache (get/put, see cache.Cache) a bundle whose documents are
     unchanged is reused as it is; the others are built on all cores. `sites` ({名称, 地址}, this site
     first) becomes sites.json."""
     years: dict[str, list[SearchDoc]] = defaultdict(list)
     for doc in docs:
-        if doc.src is not None and not doc.text:
+        if doc.src is not None and not doc.text and text_of is not None:
             doc.text = text_of(doc.src) or ""
         years[doc.date[:4] or NO_DATE].append(doc)
     order = sorted(years, reverse=True)

@@ -1,22 +1,30 @@
 """Stage 1 — load: read files from disk into plain data.
 
-Reads every item file and config file, decoding and parsing YAML, and reports
-problems that stop a file from being read at all (encoding, front matter,
-YAML syntax). Nothing here knows the schema.
+Reads every input of the build — item files, their attachments (and the attachments' text), config
+files, the files the stages after the model check (inspection.yml, nil.yml, standard.yml, 年报 data,
+the 依申请 register, the package's data), templates, git history — decoding and parsing YAML, and
+reports problems that stop a file from being read at all (encoding, front matter, YAML syntax). No
+later stage opens a file. Every input gets a FileState (stat and content hash): a file whose stat is
+unchanged since the last load is not read again, and `changed` compares two builds' files.
+Nothing here knows the schema.
 """
 from __future__ import annotations
 
 import os
 import re
 import subprocess
+import time
 from datetime import date, datetime
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from ..core import workers
-from ..core.cache import Cache, digest
+from . import extract
+from ..core.cache import DIR, Cache, digest, load_state, save_state
 from ..core.problems import Problem
 
 try:
@@ -129,9 +137,9 @@ def escape(path: Path, root: Path, rel: str, what: str = "文件") -> Problem | 
                    line=1, hint="只能使用仓库内的文件：删除这个链接，把需要的文件复制到仓库中并提交。")
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
-    """Decode a file as UTF-8 (BOM and CRLF accepted)."""
-    data = path.read_bytes()
+def read_text(path: Path, rel: str, data: bytes | None = None) -> tuple[str | None, Problem | None]:
+    """Decode a file (or its bytes, when already read) as UTF-8 (BOM and CRLF accepted)."""
+    data = path.read_bytes() if data is None else data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -332,9 +340,10 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int, Problem | No
         hint="在最后一个字段之后、正文之前单独加一行 ---。")
 
 
-def load_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
+def load_source(path: Path, root: Path, data: bytes | None = None,
+                mtime_ns: int | None = None) -> tuple[Source | None, list[Problem]]:
     rel = _display(path, root)
-    text, problem = read_text(path, rel)
+    text, problem = read_text(path, rel, data)
     if problem:
         return None, [problem]
     head, body, body_line, problem = split_front_matter(text, rel)
@@ -356,7 +365,8 @@ def load_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
             "front-matter-shape", rel, "信息字段区应是“字段: 值”的形式，逐行书写。", line=2,
             hint="参照 README 中的模板，每行写一个“字段: 值”。")]
     src = Source(rel=rel, path=path, meta={str(k): v for k, v in meta.items()}, body=body,
-                 key_lines=key_lines, body_line=body_line, mtime_ns=path.stat().st_mtime_ns)
+                 key_lines=key_lines, body_line=body_line,
+                 mtime_ns=path.stat().st_mtime_ns if mtime_ns is None else mtime_ns)
     return src, problems
 
 
@@ -372,45 +382,191 @@ def find_items(items_dir: Path) -> list[Path]:
     return found
 
 
-def load_items(items_dir: Path, root: Path, cache: Cache | None = None) -> tuple[list[Source], list[Problem]]:
-    """Every item file, parsed on all cores; a file whose path and bytes are in the cache is not parsed again."""
-    paths, problems = [], []
-    for path in find_items(items_dir):
-        escaped = escape(path, root, _display(path, root), "信息文件")
+class FileState(NamedTuple):
+    """What the build knows of one input file: its stat (to see it unchanged without reading it) and a
+    hash of its bytes. Pseudo-entries (git:…) hold a hash of a derived input in `hash`, zeros elsewhere."""
+    size: int
+    mtime_ns: int
+    hash: str
+    inode: int = 0
+    ctime_ns: int = 0
+
+    def same_stat(self, st: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.inode, self.ctime_ns) == (
+            st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+STATE_KEY = "load:file-states"      # in the load cache: the last load's states, by rel path (a stat index)
+BUILT_FILE = "built-files.pickle"   # under the cache directory: the files of the last successful build
+RACY_NS = 2 * 10 ** 9               # a file changed this recently may change again within its mtime tick
+
+
+class Files:
+    """The state of every file load reads or hashes. A file whose size, mtime, ctime and inode equal the last
+    load's record keeps that record's hash without being read; the others are read and hashed. A file
+    changed within RACY_NS of this load is hashed but not trusted next time (a second write in the same
+    clock tick would leave its stat unchanged)."""
+
+    def __init__(self, root: Path, cache: Cache | None = None):
+        self.root = root
+        known = cache.get(STATE_KEY) if cache is not None else None
+        self.known: dict[str, FileState] = known if isinstance(known, dict) else {}
+        self.files: dict[str, FileState] = {}
+        self.racy: set[str] = set()
+        self.now = time.time_ns()
+
+    def unchanged(self, rel: str, st: os.stat_result) -> FileState | None:
+        """The last load's state when the stat is the same (the file is not read)."""
+        old = self.known.get(rel)
+        if old is not None and old.same_stat(st) and self.now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            self.files[rel] = old
+            return old
+        return None
+
+    def record(self, rel: str, st: os.stat_result, data: bytes) -> FileState:
+        state = FileState(st.st_size, st.st_mtime_ns, digest(data), st.st_ino, st.st_ctime_ns)
+        self.files[rel] = state
+        if self.now - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS:
+            self.racy.add(rel)
+        return state
+
+    def read(self, path: Path, rel: str) -> bytes:
+        """The bytes of a file that is read anyway (config files, pages), recorded with their hash."""
+        st = path.stat()
+        data = path.read_bytes()
+        self.record(rel, st, data)
+        return data
+
+    def hashed(self, path: Path, rel: str, st: os.stat_result | None = None) -> tuple[FileState, bytes | None]:
+        """Stat first: (state, None) when unchanged since the last load, else (state, the bytes read)."""
+        st = st or path.stat()
+        state = self.unchanged(rel, st)
+        if state is not None:
+            return state, None
+        data = path.read_bytes()
+        return self.record(rel, st, data), data
+
+    def pseudo(self, name: str, value) -> None:
+        """A derived input (a git query's result, a package's version) as an entry with the hash of its
+        value (and no stat: inode 0)."""
+        self.files[name] = FileState(0, 0, digest(repr(value)))
+
+    def keep(self, cache: Cache | None) -> None:
+        """Save the states for the next load's stat-first lookup."""
+        states = {rel: st for rel, st in self.files.items() if rel not in self.racy and st.inode}
+        if cache is not None and states != self.known:        # unchanged: the stored record stays
+            cache.put(STATE_KEY, states)
+
+
+class Entry(NamedTuple):
+    """A file (or a linked folder) found below a folder, with its one stat."""
+    path: Path
+    rel: str                        # from the project root, with /
+    st: os.stat_result | None       # None: a linked folder, or a link that leads nowhere
+    link: bool                      # a symbolic link
+    folder: bool                    # a linked folder (listed, not entered)
+
+
+def scan(folder: Path, root: Path) -> list[Entry]:
+    """Every file below folder in find_items' order (in each folder: its linked subfolders, its files, then
+    its subfolders' contents); hidden folders skipped, linked folders listed and not entered."""
+    out: list[Entry] = []
+    base = str(root) + os.sep
+
+    def rel(path: str) -> str:
+        return path[len(base):].replace(os.sep, "/") if path.startswith(base) else _display(Path(path), root)
+
+    def visit(path: str) -> None:
+        try:
+            with os.scandir(path) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:
+            return
+        dirs = [e for e in entries if e.is_dir()]
+        out.extend(Entry(Path(e.path), rel(e.path), None, True, True) for e in dirs
+                   if e.is_symlink() and not e.name.startswith("."))
+        for e in entries:
+            if e.is_dir():
+                continue
+            try:
+                st = e.stat()
+            except OSError:
+                st = None
+            out.append(Entry(Path(e.path), rel(e.path), st, e.is_symlink(), False))
+        for e in dirs:
+            if not e.is_symlink() and not e.name.startswith("."):
+                visit(e.path)
+
+    visit(str(folder))
+    return out
+
+
+def _item_entries(entries: list[Entry], root: Path, inside: bool) -> tuple[list[Entry], list[Problem]]:
+    """The item files among entries, and the problems of those that cannot be read (links out of the
+    repository, linked folders). `inside`: the folder scanned is inside the repository."""
+    items, problems = [], []
+    for e in entries:
+        if not e.folder and (e.path.name.startswith(".") or not e.path.name.endswith(".md")):
+            continue
+        escaped = escape(e.path, root, e.rel, "信息文件") if e.link or not inside else None
         if escaped:
             problems.append(escaped)
-        elif path.is_dir():
-            problems.append(Problem("path-escape", _display(path, root),
-                                    f"这个文件夹是符号链接，指向“{_display(path.resolve(), root)}”，其中的信息不予读取。",
+        elif e.folder:
+            problems.append(Problem("path-escape", e.rel,
+                                    f"这个文件夹是符号链接，指向“{_display(e.path.resolve(), root)}”，其中的信息不予读取。",
                                     line=1, hint="删除这个链接，把信息文件直接放在 catalogue/items/ 下的文件夹里。"))
+        elif e.st is None:
+            problems.append(Problem("path-escape", e.rel, "这个文件是失效的符号链接，无法读取。", line=1,
+                                    hint="删除这个链接，把真实的文件放在仓库里。"))
         else:
-            paths.append(path)
-    rels = [_display(p, root) for p in paths]
-    keys = [digest(rel, p.read_bytes()) for rel, p in zip(rels, paths)] if cache else []
+            items.append(e)
+    return items, problems
+
+
+def load_items(items_dir: Path, root: Path, cache: Cache | None = None, files: Files | None = None,
+               entries: list[Entry] | None = None) -> tuple[list[Source], list[Problem]]:
+    """Every item file, parsed on all cores. Stat first: a file whose stat is that of the last load is not
+    read, its parsed record comes from the cache by its hash; a file whose stat differs is read and hashed,
+    and parsed only when the cache has no record for those bytes. `entries`: scan(items_dir) when known."""
+    files = files if files is not None else Files(root, cache)
+    inside = escape(items_dir, root, "") is None
+    found, problems = _item_entries(entries if entries is not None else scan(items_dir, root), root, inside)
+    paths, rels, stats = [e.path for e in found], [e.rel for e in found], [e.st for e in found]
+    keys, data = [], {}
+    for n, (rel, path, st) in enumerate(zip(rels, paths, stats)):
+        state, read = files.hashed(path, rel, st)
+        keys.append(digest("item", rel, state.hash))
+        if read is not None:
+            data[n] = read
     known = cache.get_many(keys) if cache else {}
-    unparsed = [n for n in range(len(paths)) if not keys or keys[n] not in known]
-    parts = workers.map_slices(lambda a, b: [load_source(paths[n], root) for n in unparsed[a:b]], len(unparsed))
+    unparsed = [n for n in range(len(paths)) if keys[n] not in known]
+    for n in unparsed:
+        if n not in data:                   # stat unchanged but the cache lost the record
+            data[n] = paths[n].read_bytes()
+            keys[n] = digest("item", rels[n], files.record(rels[n], stats[n], data[n]).hash)
+    parts = workers.map_slices(lambda a, b: [load_source(paths[n], root, data[n], stats[n].st_mtime_ns)
+                                             for n in unparsed[a:b]], len(unparsed))
     parsed = dict(zip(unparsed, (done for part in parts for done in part)))
     sources = []
     for n, path in enumerate(paths):
         if n in parsed:
-            src, found = parsed[n]
+            src, found_here = parsed[n]
             if cache:
-                cache.put(keys[n], (src and (src.meta, src.body, src.key_lines, src.body_line), found))
+                cache.put(keys[n], (src and (src.meta, src.body, src.key_lines, src.body_line), found_here))
         else:
-            fields, found = known[keys[n]]
-            src = fields and Source(rels[n], path, *fields, mtime_ns=path.stat().st_mtime_ns)
-        problems.extend(found)
+            fields, found_here = known[keys[n]]
+            src = fields and Source(rels[n], path, *fields, mtime_ns=stats[n].st_mtime_ns)
+        problems.extend(found_here)
         if src is not None:
             sources.append(src)
     return sources, problems
 
 
-def entry_lines(path: Path, key: str | None = None) -> list[int]:
-    """Line of each entry of a YAML sequence (top level, or under a top-level key)."""
+def entry_lines(cfg: "ConfigFile", key: str | None = None) -> list[int]:
+    """Line of each entry of a YAML sequence (top level, or under a top-level key) of a loaded file."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        node = yaml.compose(cfg.text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
         return []
     if key is not None and isinstance(node, yaml.MappingNode):
         node = next((v for k, v in node.value if k.value == key), None)
@@ -425,9 +581,22 @@ class ConfigFile:
     path: Path
     data: object
     key_lines: dict[str, int]
+    text: str = ""                 # as read (BOM removed, newlines made \n): for node-level line numbers
 
 
-def load_yaml_file(path: Path, root: Path, required: bool = True) -> tuple[ConfigFile | None, list[Problem]]:
+def parse_config(text: str, rel: str, path: Path) -> tuple[ConfigFile | None, list[Problem]]:
+    """A config file's text, already read, parsed as YAML."""
+    key_lines = scan_nested_key_lines(text.split("\n"))
+    try:
+        data = parse_yaml(text)
+    except yaml.YAMLError as exc:
+        return None, [yaml_problem(exc, rel, 0, "文件", text)]
+    return ConfigFile(rel, path, data, key_lines, text), []
+
+
+def load_yaml_file(path: Path, root: Path, required: bool = True,
+                   files: "Files | None" = None, key: str | None = None) -> tuple[ConfigFile | None, list[Problem]]:
+    """A YAML config file; with `files`, its state is recorded under `key` (default: its path from root)."""
     rel = _display(path, root)
     escaped = path.exists() and escape(path, root, rel, "配置文件")
     if escaped:
@@ -437,15 +606,26 @@ def load_yaml_file(path: Path, root: Path, required: bool = True) -> tuple[Confi
             return None, []
         return None, [Problem("missing-file", rel, "找不到这个文件。",
                               hint="从示例仓库复制一份，再按本机关情况修改。")]
-    text, problem = read_text(path, rel)
+    data = files.read(path, key or rel) if files is not None else None
+    text, problem = read_text(path, rel, data)
     if problem:
         return None, [problem]
-    key_lines = scan_nested_key_lines(text.split("\n"))
-    try:
-        data = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        return None, [yaml_problem(exc, rel, 0, "文件", text)]
-    return ConfigFile(rel, path, data, key_lines), []
+    return parse_config(text, rel, path)
+
+
+class ReportFile(NamedTuple):
+    """A file directly in catalogue/reports/ (年报 data, the 依申请 register, anything else found there)."""
+    rel: str
+    name: str
+    text: str | None               # .yml, .yaml and .csv files: the text, when it could be read
+    problem: Problem | None        # why it could not be read (a link out of the repository, encoding …)
+
+
+class Text(NamedTuple):
+    """The plain text of an attachment (None: not a type that is read, or unreadable), and for a .docx
+    its parts (正文, 表格, 页眉 …) for naming where the inspection found something."""
+    text: str | None
+    parts: list[tuple[str, str]]
 
 
 @dataclass
@@ -460,17 +640,98 @@ class Inputs:
     pages: dict[str, str]          # hand-written content pages: rel path → text
     problems: list[Problem]
     updated: dict[str, date] = field(default_factory=dict)  # rel path → last change
+    # Read here for the stages after the model, which report their problems as they always did:
+    # catalogue/inspection.yml, nil.yml, standard.yml, the package's standard presets and 年报 format.
+    configs: dict[str, tuple[ConfigFile | None, list[Problem]]] = field(default_factory=dict)
+    reports: list[ReportFile] = field(default_factory=list)
+    texts: dict[str, Text] = field(default_factory=dict)          # attachment rel path → its text
+    templates: dict[str, str] = field(default_factory=dict)       # overrides/gongkai/: name → template text
+    entered: dict[str, date] | None = None     # item rel path → first commit (git), None without git
+    files: dict[str, FileState] = field(default_factory=dict)     # every file read or hashed, git:… entries
+    previous: dict[str, FileState] | None = None   # `files` of the last successful build, if any
+    _by_rel: dict[str, Source] | None = field(default=None, repr=False)
+
+    def source(self, rel: str) -> Source | None:
+        if self._by_rel is None:
+            self._by_rel = {s.rel: s for s in self.sources}
+        return self._by_rel.get(rel)
+
+    def rel(self, path: Path) -> str | None:
+        """A path's key in `files` (None outside the project)."""
+        try:
+            return Path(os.path.normpath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def file(self, path: Path) -> FileState | None:
+        """The state of a file of the project that load saw (None: no such file)."""
+        rel = self.rel(path)
+        return self.files.get(rel) if rel else None
+
+    def text(self, path: Path) -> Text:
+        rel = self.rel(path)
+        return self.texts.get(rel, Text(None, [])) if rel else Text(None, [])
 
 
-def last_changed(root: Path, rels: list[str]) -> dict[str, date]:
+Changes = tuple[set[str], set[str], set[str]]
+
+
+def changed(previous: dict[str, FileState] | None, current: dict[str, FileState]) -> Changes:
+    """(added, changed, removed) rel paths between two builds' files, by content hash (a renamed file is
+    removed under its old name and added under its new one). Without a previous build, everything is added."""
+    previous = previous or {}
+    added = current.keys() - previous.keys()
+    removed = previous.keys() - current.keys()
+    edited = {rel for rel in current.keys() & previous.keys() if current[rel].hash != previous[rel].hash}
+    return set(added), edited, set(removed)
+
+
+def package_yaml(name: str) -> ConfigFile:
+    """A YAML data file of the package (for the commands, which run outside the build); its problems mean
+    a broken package, not staff input."""
+    cfg, problems = load_yaml_file(DATA_DIR / name, DATA_DIR)
+    if problems:
+        raise RuntimeError(problems[0].format())
+    return cfg
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _state_dir(root: Path) -> Path | None:
+    return None if os.environ.get("GONGKAI_CACHE") == "0" else Path(root) / DIR
+
+
+def built_files(root: Path) -> dict[str, FileState] | None:
+    """`files` of the project's last successful build (None: none recorded, caching off, unreadable)."""
+    folder = _state_dir(root)
+    found = load_state(folder / BUILT_FILE if folder else None)
+    return found if isinstance(found, dict) else None
+
+
+def remember(inputs: Inputs) -> None:
+    """Keep this build's files as the previous build's for the next one: call after a successful build."""
+    folder = _state_dir(inputs.root)
+    if folder is not None:
+        save_state(folder / BUILT_FILE, inputs.files)
+
+
+def last_changed(root: Path, rels: list[str], git: bool = True) -> dict[str, date]:
     """Date of the last commit touching each file; the file's mtime when it has
-    uncommitted changes or there is no git history."""
+    uncommitted changes or there is no git history (git=False: not a git work tree, git is not asked)."""
     out = {}
     for rel in rels:
         path = root / rel
         if not path.exists():
             continue
         mtime = datetime.fromtimestamp(path.stat().st_mtime).date()
+        if not git:
+            out[rel] = mtime
+            continue
         try:
             dirty = subprocess.run(["git", "status", "--porcelain", "--", rel], cwd=root, capture_output=True,
                                    text=True, timeout=20)
@@ -486,30 +747,165 @@ def last_changed(root: Path, rels: list[str]) -> dict[str, date]:
 
 
 DATA_DIR = Path(__file__).parent.parent / "data"
+DATA_KEY = "hooks/gongkai/data/"    # the package's data files, in `files` and `configs`
+FORMAT_NAME = "annual_report_2021.yaml"
+READ_LATER = ("inspection.yml", "nil.yml", "standard.yml")     # catalogue files for the stages after the model
+
+
+def entry_dates(root: Path, rel_dir: str) -> dict[str, date] | None:
+    """Date each file under rel_dir first entered git (renames followed), or None without git."""
+    try:
+        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True,
+                                text=True, timeout=20)
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return None
+        log = subprocess.run(["git", "-c", "core.quotepath=off", "log", "--relative", "-M", "--diff-filter=AR",
+                              "--name-status", "--format=@@%cs", "--", rel_dir],
+                             cwd=root, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if log.returncode != 0:                       # a repository without commits: nothing has entered yet
+        return {}
+    entered: dict[str, date] = {}
+    alias: dict[str, str] = {}          # path in older history → path today
+    when = None
+    for line in log.stdout.splitlines():          # newest first
+        if line.startswith("@@"):
+            when = date.fromisoformat(line[2:])
+            continue
+        parts = line.split("\t")
+        if when is None or len(parts) < 2:
+            continue
+        if parts[0].startswith("R") and len(parts) == 3:
+            alias[parts[1]] = alias.get(parts[2], parts[2])
+        elif parts[0] == "A":
+            entered[alias.get(parts[1], parts[1])] = when
+    return entered
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """A file that is not a link out of the repository (and not a broken link)."""
+    return path.exists() and escape(path, root, "") is None
+
+
+def report_files(folder: Path, root: Path, files: Files | None = None) -> list[ReportFile]:
+    """The files directly in catalogue/reports/, in name order; the text of the .yml, .yaml and .csv ones."""
+    files = files if files is not None else Files(root)
+    out = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        rel = _display(path, root)
+        if path.suffix.lower() not in (".yml", ".yaml", ".csv"):
+            if _inside(path, root):
+                files.hashed(path, rel)
+            out.append(ReportFile(rel, path.name, None, None))
+            continue
+        escaped = escape(path, root, rel, "配置文件")
+        if escaped:
+            out.append(ReportFile(rel, path.name, None, escaped))
+            continue
+        text, problem = read_text(path, rel, files.read(path, rel))
+        out.append(ReportFile(rel, path.name, text, problem))
+    return out
+
+
+TEXTS_KEY = "load:text-hashes"      # in the load cache: content hashes whose attachment text it holds
+
+
+def _texts(found: list[Entry], files: Files, cache: Cache | None) -> dict[str, Text]:
+    """The text of every attachment of a type that is read, each file read at most once: one whose stat is
+    unchanged is not read (its text comes from the cache by its hash); the others are read, hashed and,
+    unless the cache has text for those bytes, extracted in the same pass, on all cores."""
+    held = cache.get(TEXTS_KEY) if cache is not None else None
+    held = held if isinstance(held, set) else set()
+    hashes: dict[str, str] = {}
+    todo = []
+    for e in found:
+        state = files.unchanged(e.rel, e.st)
+        if state is not None:
+            hashes[e.rel] = state.hash
+        else:
+            todo.append(e)
+
+    def task(a: int, b: int) -> list[tuple[str, Text | None]]:     # in a worker: read, hash, extract
+        out = []
+        for e in todo[a:b]:
+            data = e.path.read_bytes()
+            h = digest(data)
+            out.append((h, None if h in held else Text(*extract.extract(data, e.rel))))
+        return out
+
+    extracted: dict[str, Text] = {}
+    for e, (h, text) in zip(todo, (r for part in workers.map_slices(task, len(todo), min_slice=4) for r in part)):
+        files.files[e.rel] = FileState(e.st.st_size, e.st.st_mtime_ns, h, e.st.st_ino, e.st.st_ctime_ns)
+        if files.now - max(e.st.st_mtime_ns, e.st.st_ctime_ns) <= RACY_NS:
+            files.racy.add(e.rel)
+        hashes[e.rel] = h
+        if text is not None:
+            extracted[e.rel] = text
+    keys = {rel: digest("text", h) for rel, h in hashes.items() if rel not in extracted}
+    known = cache.get_many(list(keys.values())) if cache else {}
+    out: dict[str, Text] = {}
+    for e in found:
+        if e.rel in extracted:
+            out[e.rel] = extracted[e.rel]
+            if cache is not None:
+                cache.put(digest("text", hashes[e.rel]), tuple(extracted[e.rel]))
+        elif keys[e.rel] in known:
+            out[e.rel] = Text(*known[keys[e.rel]])
+        else:                       # the cache lost the text: read again
+            out[e.rel] = Text(*extract.extract(e.path.read_bytes(), e.rel))
+            if cache is not None:
+                cache.put(keys[e.rel], tuple(out[e.rel]))
+    if cache is not None and set(hashes.values()) != held:
+        cache.put(TEXTS_KEY, set(hashes.values()))
+    return out
 
 
 def load_project(root: Path, catalogue: str = "catalogue", content: str = "content",
                  cache: Cache | None = None) -> Inputs:
+    """Every input of the build. With a cache, a file whose stat is unchanged since the last load is not
+    read again (see Files)."""
     root = Path(root).resolve()
     cat = root / catalogue
+    files = Files(root, cache)
     problems: list[Problem] = []
-    site, found = load_yaml_file(cat / "site.yml", root)
+    site, found = load_yaml_file(cat / "site.yml", root, files=files)
     problems += found
-    columns, found = load_yaml_file(cat / "columns.yml", root)
+    columns, found = load_yaml_file(cat / "columns.yml", root, files=files)
     problems += found
-    topics, found = load_yaml_file(cat / "topics.yml", root, required=False)
+    topics, found = load_yaml_file(cat / "topics.yml", root, required=False, files=files)
     problems += found
     if topics is None:
-        topics, found = load_yaml_file(DATA_DIR / "topics.yml", DATA_DIR)
+        topics, found = load_yaml_file(DATA_DIR / "topics.yml", DATA_DIR, files=files, key=DATA_KEY + "topics.yml")
         problems += found
     presets = {}
     for path in sorted((DATA_DIR / "presets").glob("*.yml")):
-        preset, found = load_yaml_file(path, DATA_DIR)
+        preset, found = load_yaml_file(path, DATA_DIR, files=files, key=DATA_KEY + "presets/" + path.name)
         problems += found
         if preset is not None:
             presets[path.stem] = preset
-    sources, found = load_items(cat / "items", root, cache)
+    configs = {f"{catalogue}/{name}": load_yaml_file(cat / name, root, required=False, files=files)
+               for name in READ_LATER}
+    for path in sorted((DATA_DIR / "standard").glob("*.yml")) + [DATA_DIR / FORMAT_NAME]:
+        key = DATA_KEY + path.relative_to(DATA_DIR).as_posix()
+        configs[key] = load_yaml_file(path, DATA_DIR, required=False, files=files, key=key)
+    reports = report_files(cat / "reports", root, files)
+    entries = scan(cat, root)
+    items_rel = f"{catalogue}/items/"
+    sources, found = load_items(cat / "items", root, cache, files, [e for e in entries if e.rel.startswith(items_rel)])
     problems += found
+    attachments = []
+    inside = escape(cat, root, "") is None
+    for e in entries:           # attachments, images, everything else in the catalogue folder
+        if e.rel in files.files or e.st is None or ((e.link or not inside) and escape(e.path, root, e.rel)):
+            continue
+        if e.rel.startswith(items_rel) and e.path.suffix.lower().lstrip(".") in extract.READERS:
+            attachments.append(e)
+        else:
+            files.hashed(e.path, e.rel, e.st)
+    texts = _texts(attachments, files, cache)
     pages = {}
     content_dir = root / content
     for path in sorted(content_dir.rglob("*.md")) if content_dir.exists() else []:
@@ -518,15 +914,36 @@ def load_project(root: Path, catalogue: str = "catalogue", content: str = "conte
         if problem:
             problems.append(problem)
             continue
-        text, problem = read_text(path, rel)
+        text, problem = read_text(path, rel, files.read(path, rel))
         if problem:
             problems.append(problem)
         else:
             pages[path.relative_to(content_dir).as_posix()] = text
-    for path in sorted((root / "overrides").rglob("*")) if (root / "overrides").is_dir() else []:
+    templates = {}
+    overrides = root / "overrides"
+    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
         if path.is_symlink():
             problem = escape(path, root, _display(path, root), "模板文件")
             problems += [problem] if problem else []
+    inside = escape(overrides, root, "") is None
+    for e in scan(overrides, root) if overrides.is_dir() else []:
+        if e.st is None or ((e.link or not inside) and escape(e.path, root, e.rel)):
+            continue
+        if e.rel.startswith("overrides/gongkai/"):         # the site's own page templates
+            try:
+                templates[e.rel[len("overrides/gongkai/"):]] = files.read(e.path, e.rel).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        else:
+            files.hashed(e.path, e.rel, e.st)
+    if (root / "mkdocs.yml").is_file():
+        files.hashed(root / "mkdocs.yml", "mkdocs.yml")
+    entered = entry_dates(root, f"{catalogue}/items")
+    files.pseudo("git:entry-dates", sorted(entered.items()) if entered is not None else None)
     updated = last_changed(root, [f"{content}/{p}" for p in pages] +
-                           [f"{catalogue}/site.yml", f"{catalogue}/columns.yml"])
-    return Inputs(root, site, columns, topics, presets, sources, pages, problems, updated)
+                           [f"{catalogue}/site.yml", f"{catalogue}/columns.yml"], git=entered is not None)
+    files.pseudo("git:last-changed", sorted(updated.items()))
+    files.pseudo("package:chinesecalendar", _version("chinesecalendar"))    # the holidays, by year
+    files.keep(cache)
+    return Inputs(root, site, columns, topics, presets, sources, pages, problems, updated, configs, reports,
+                  texts, templates, entered, files.files, built_files(root))

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core import schema
+from .load import Inputs
 from .validate import Validated
 
 
@@ -200,6 +201,7 @@ class Catalogue:
     scheduled: list[Item] = field(default_factory=list)      # 发布日期 after today: held back until then
     withheld: list[Item] = field(default_factory=list)       # 依申请公开, 不予公开: never published
     withdrawn: list[Item] = field(default_factory=list)      # 撤回: only a notice at the old address
+    inputs: Inputs | None = None      # the loaded records the stages after the model use (reports, settings …)
 
     def every_item(self) -> list[Item]:
         """Every valid item, published or not: what every check runs on."""
@@ -226,7 +228,7 @@ def _item(rec: dict) -> Item:
     return Item(**fields)
 
 
-def build(valid: Validated, root: Path, today: date) -> Catalogue:
+def build(valid: Validated, inputs: Inputs, today: date) -> Catalogue:
     s = dict(valid.site)
     s["channels"] = [Channel(**c) for c in s["channels"]]
     s["publishers"] = [Publisher(**p) for p in s["publishers"]]
@@ -235,7 +237,7 @@ def build(valid: Validated, root: Path, today: date) -> Catalogue:
     # Only public items reach the pages, lists, search, feeds and exports.
     return Catalogue(site, [_column(n, None) for n in valid.columns],
                      [Topic(**t) for t in valid.topics], [i for i in items if i.public and i.date_published <= today],
-                     valid.pages, root, today, valid.updated,
+                     valid.pages, inputs.root, today, valid.updated,
                      [i for i in items if i.public and i.date_published > today],
                      [i for i in items if i.disclosure_mode != schema.PUBLIC_MODE],
-                     [i for i in items if i.withdrawal is not None])
+                     [i for i in items if i.withdrawal is not None], inputs)

@@ -18,7 +18,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from . import appform, flowchart
@@ -212,7 +212,7 @@ def meta_tags(pairs: list[tuple[str, str]]) -> str:
 
 
 class Renderer:
-    def __init__(self, cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
+    def __init__(self, cat: Catalogue, idx: Indexes, templates: dict[str, str] | None = None, base_url: str = "",
                  settings: Settings | None = None, reports: report.Reports | None = None, cache: Cache | None = None):
         self.cat, self.idx, self.site = cat, idx, cat.site
         self.cache = cache                  # Markdown → HTML by text hash, kept between builds
@@ -220,7 +220,8 @@ class Renderer:
         self.settings = settings            # inspection settings: “本期无此类信息” records
         self.reports = reports or report.Reports({}, {}, [])   # annual reports by year and by 索引号
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""   # public address; "" keeps URLs relative
-        self.env = Environment(loader=FileSystemLoader([*(template_dirs or []), TEMPLATES]),
+        # the site's templates (overrides/gongkai/, read by load) before the package's
+        self.env = Environment(loader=ChoiceLoader([DictLoader(templates or {}), FileSystemLoader(TEMPLATES)]),
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(size=size_label, filetype=lambda ext: FILE_TYPES.get(ext, ext.upper() + "文件"),
@@ -229,10 +230,8 @@ class Renderer:
                                 cn_date=lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}" if d else "")
         self.env.globals["csp_meta"] = Markup(sanitize.csp_meta())
         # A rendered page depends on its context, the templates and the site settings: its cache key.
-        templates = sorted(p for d in template_dirs or [] if Path(d).is_dir()
-                           for p in Path(d).rglob("*") if p.is_file())
         self.fingerprint = digest(code_version(), repr(self.site), self.base_url,
-                                  *(part for p in templates for part in (str(p), p.read_bytes())))
+                                  *(part for name in sorted(templates or {}) for part in (name, templates[name])))
         self.frames: dict[str, str] = {}    # item page frames (pages with BODY_SLOT), by key
         self.problems: list[Problem] = []
         self.search_docs: list[SearchDoc] = []
@@ -401,10 +400,14 @@ class Renderer:
         for n, _, page, *_ in self.render_items(sorted(by_position), contexts, keys, page_keys):
             by_position[n].body = page.body
 
+    def has_file(self, path: Path) -> bool:
+        """Whether load found this file (a picture or file an item's body links to)."""
+        return bool(self.cat.inputs and self.cat.inputs.file(path) is not None)
+
     def deps_hold(self, deps: list[tuple]) -> bool:
         """Whether the files and items an item page looked up when it was rendered are as they were."""
         for kind, target, seen in deps:
-            if kind == "file" and Path(target).is_file() != seen:
+            if kind == "file" and self.has_file(Path(target)) != seen:
                 return False
             if kind == "item" and ((i := self.sources.get(target)) and i.slug) != seen:
                 return False
@@ -491,8 +494,9 @@ class Renderer:
             if path.endswith(".md") and rel_src in self.sources:
                 new = relurl(self.item_url(self.sources[rel_src]), here) + (f"#{frag}" if frag else "")
                 return f'{attr}="{new}"'
-            self.deps.append(("file", str(file), file.is_file()))
-            if file.is_file() and base in file.parents:
+            exists = self.has_file(file)
+            self.deps.append(("file", str(file), exists))
+            if base in file.parents and exists:
                 assets.append(Asset(here + file.relative_to(base).as_posix(), src=file))
                 return m.group(0)
             outside = not path.endswith(".md") and base not in file.parents
@@ -791,12 +795,13 @@ class Renderer:
         return plain_text(self.markdown(re.sub(r"(?s)<svg.*?</svg>", " ", markdown_text)))
 
 
-def render(cat: Catalogue, idx: Indexes, template_dirs: list[Path] | None = None, base_url: str = "",
+def render(cat: Catalogue, idx: Indexes, templates: dict[str, str] | None = None, base_url: str = "",
            settings: Settings | None = None, reports: report.Reports | None = None,
            cache: Cache | None = None, lazy: bool = False) -> Output:
-    """All pages. `lazy`: pages unchanged since an earlier build (their key is in the cache) come with
-    body None; Output.fill gives them their body."""
-    renderer = Renderer(cat, idx, template_dirs, base_url, settings, reports, cache)
+    """All pages. `templates`: the site's own templates by name (load.Inputs.templates), before the
+    package's. `lazy`: pages unchanged since an earlier build (their key is in the cache) come with body
+    None; Output.fill gives them their body."""
+    renderer = Renderer(cat, idx, templates, base_url, settings, reports, cache)
     renderer.lazy = lazy and cache is not None
     out = renderer.run()
     if not lazy:

@@ -1,4 +1,5 @@
-"""Inspection settings and “本期无此类信息” records, read after the model stage.
+"""Inspection settings and “本期无此类信息” records, checked after the model stage (the load stage reads
+the files: load.Inputs.configs).
 
   catalogue/inspection.yml  thresholds, 解读 rules, typo and sensitive-word lists,
                             工作日调整 (calendar overrides), 历史信息迁入 records
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-
 
 from . import load
 from .model import Catalogue
@@ -135,10 +134,10 @@ class _Reader:
                          f"{prefix}{key}", line)
 
 
-def load_settings(root: Path, cat: Catalogue) -> tuple[Settings, list[Problem]]:
+def load_settings(inputs: load.Inputs, cat: Catalogue) -> tuple[Settings, list[Problem]]:
     settings = Settings()
     problems: list[Problem] = []
-    cfg, found = load.load_yaml_file(root / INSPECTION_FILE, root, required=False)
+    cfg, found = inputs.configs.get(INSPECTION_FILE, (None, []))
     problems += found
     leaf_by_name = {c.name: c for c in cat.column_list() if c.is_leaf}
     leaf_by_name.update({c.slug: c for c in cat.column_list() if c.is_leaf})
@@ -147,9 +146,9 @@ def load_settings(root: Path, cat: Catalogue) -> tuple[Settings, list[Problem]]:
         problems += _inspection(cfg, settings, leaf_by_name)
     else:
         settings.interpret_columns = {c.slug for c in cat.column_list() if c.doc_class == "规范性文件"}
-    settings.standard, found = load_standard(root)
+    settings.standard, found = load_standard(inputs)
     problems += found
-    nil, found = load.load_yaml_file(root / NIL_FILE, root, required=False)
+    nil, found = inputs.configs.get(NIL_FILE, (None, []))
     problems += found
     if nil is not None:
         problems += _nil(nil, settings, leaf_by_name, cat.today)
@@ -207,7 +206,7 @@ def _inspection(cfg: load.ConfigFile, s: Settings, leaves: dict) -> list[Problem
 
     s.calendar = Calendar(_overrides(data.get("工作日调整") or {}, r))
     migrations = data.get("历史信息迁入") or []
-    lines = load.entry_lines(cfg.path, "历史信息迁入")
+    lines = load.entry_lines(cfg, "历史信息迁入")
     if not isinstance(migrations, list):
         r.add("settings-type", "应是列表，每项写“发布日期截至”“入库日期截至”和“说明”。",
               "参照示例 inspection.yml。", "历史信息迁入")
@@ -311,7 +310,7 @@ def _nil(cfg: load.ConfigFile, s: Settings, leaves: dict, today: date) -> list[P
         r.add("nil-shape", "应是列表，每项写“栏目”“日期”“有效至”“审核人”，可加“说明”。",
               "参照示例仓库的 catalogue/nil.yml。", line=1)
         return r.problems
-    lines = load.entry_lines(cfg.path)
+    lines = load.entry_lines(cfg)
     for i, entry in enumerate(data):
         line = lines[i] if i < len(lines) else None
         if not isinstance(entry, dict):

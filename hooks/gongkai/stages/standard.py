@@ -1,4 +1,4 @@
-"""基层政务公开标准目录 (spec: grassroots-catalogue.md), read after the model stage.
+"""基层政务公开标准目录 (spec: grassroots-catalogue.md), checked after the model stage (read by load).
 
 catalogue/standard.yml names a preset (hooks/gongkai/data/standard/) or lists its own
 领域 and 事项, gives the body's 公开层级 (县级 or 乡级), and lists the 领域 it does not
@@ -8,7 +8,7 @@ cover with the reason (“未涉及领域事项说明”). Items name the rows t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import yaml
 
@@ -17,7 +17,7 @@ from ..core.problems import ERROR, Problem
 from .validate import SLUG_RE, nearest
 
 STANDARD_FILE = "catalogue/standard.yml"
-PRESET_DIR = load.DATA_DIR / "standard"
+PRESET_KEY = load.DATA_KEY + "standard/"    # the presets, read by the load stage
 # 公开渠道和载体 (exact), core values then the additional ones seen in catalogues.
 CHANNELS = ("政府网站", "政府公报", "两微一端", "发布会/听证会", "广播电视", "纸质媒体", "公开查阅点", "政务服务中心",
             "便民服务站", "入户/现场", "社区/企事业单位/村公示栏（电子屏）", "精准推送", "其他",
@@ -88,17 +88,17 @@ def _plain(node, lines: dict[int, int]):
     return node.value if node.value != "" or node.style else None
 
 
-def _read(path: Path, root: Path) -> tuple[object, dict[int, int], str, list[Problem]]:
-    cfg, problems = load.load_yaml_file(path, root, required=False)
+def _read(loaded: tuple[load.ConfigFile | None, list[Problem]]) -> tuple[object, dict[int, int], str, list[Problem]]:
+    cfg, problems = loaded
     if cfg is None:
         return None, {}, "", problems
     lines: dict[int, int] = {}
-    node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    node = yaml.compose(cfg.text, Loader=yaml.SafeLoader)
     return (_plain(node, lines) if node is not None else None), lines, cfg.rel, problems
 
 
-def load_standard(root: Path) -> tuple[Standard | None, list[Problem]]:
-    data, lines, rel, problems = _read(root / STANDARD_FILE, root)
+def load_standard(inputs: load.Inputs) -> tuple[Standard | None, list[Problem]]:
+    data, lines, rel, problems = _read(inputs.configs.get(STANDARD_FILE, (None, [])))
     if data is None:
         return None, problems
     out: list[Problem] = list(problems)
@@ -121,11 +121,11 @@ def load_standard(root: Path) -> tuple[Standard | None, list[Problem]]:
     if source is None and data.get("预设"):
         wanted = str(data["预设"])
         presets = {}
-        for path in sorted(PRESET_DIR.glob("*.yml")):
-            pdata, plines, prel, found = _read(path, load.DATA_DIR)
+        for key in sorted(k for k in inputs.configs if k.startswith(PRESET_KEY)):
+            pdata, plines, prel, found = _read(inputs.configs[key])
             out.extend(found)
             if isinstance(pdata, dict):
-                presets[path.stem] = (pdata, plines, "hooks/gongkai/data/" + prel)
+                presets[PurePosixPath(key).stem] = (pdata, plines, load.DATA_KEY + prel)
         match = [p for stem, p in presets.items() if wanted in (stem, p[0].get("名称"))]
         if not match:
             names = "、".join(str(p[0].get("名称")) for p in presets.values())

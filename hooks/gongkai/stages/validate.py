@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import load
 from ..core import schema, workers
-from .load import ConfigFile, Inputs, Source
+from .load import ConfigFile, FileState, Inputs, Source
 from ..core.problems import ERROR, WARNING, Problem
 
 SUMMARY_MAX = 100
@@ -42,6 +42,14 @@ class Validated:
 
 
 # --- helpers ----------------------------------------------------------------
+
+def _rel(path: Path, root: Path) -> str | None:
+    """A resolved path's key in load.Inputs.files (None outside the project)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
 
 def nearest(word: str, choices) -> str | None:
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.3)
@@ -195,7 +203,9 @@ def _site_known_paths() -> set[str]:
     return known
 
 
-def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tuple[dict | None, list[Problem]]:
+def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path,
+                  files: dict[str, FileState] | None = None) -> tuple[dict | None, list[Problem]]:
+    """site.yml; with `files` (load.Inputs.files), also whether its image files exist."""
     if cfg is None:
         return None, []
     rel = cfg.rel
@@ -290,7 +300,7 @@ def validate_site(cfg: ConfigFile | None, root: Path, catalogue_dir: Path) -> tu
         problems.append(Problem("path-escape", rel, f"图片路径 {mark} 指向仓库之外的“{target.as_posix()}”，不予读取。",
                                 line=line_of("网站.党政机关网站标识"), field="网站.党政机关网站标识",
                                 hint="把图片放到 catalogue/assets/ 中，写相对 catalogue/ 的路径，如 assets/dzjg.png。"))
-    elif isinstance(mark, str) and not (catalogue_dir / mark).is_file():
+    elif isinstance(mark, str) and files is not None and _rel(target, root) not in files:
         problems.append(Problem("site-file-missing", rel, f"找不到图片文件 {mark}。",
                                 line=line_of("网站.党政机关网站标识"), field="网站.党政机关网站标识",
                                 hint=f"把图片放到 {(catalogue_dir / mark).relative_to(root).as_posix()}，或改正路径。"))
@@ -359,7 +369,7 @@ def _validate_search_sites(value, cfg: ConfigFile, body_name: str, where: dict, 
     if not isinstance(value, list):
         problems.append(Problem("site-search-sites", cfg.rel, "应是一个列表，每项写“名称”和“地址”。", **where, hint=example))
         return out
-    lines = load.entry_lines(cfg.path, "联合检索")
+    lines = load.entry_lines(cfg, "联合检索")
     how = "写对方网站首页的完整网址（如 https://www.example.gov.cn/zwgk/qsz/），或相对本站首页的路径（如 ../qsz/）。"
     names, urls = {body_name}, {""}
     for i, entry in enumerate(value):
@@ -486,8 +496,9 @@ def leaves(tree: list[dict]):
 # --- items ------------------------------------------------------------------
 
 class _ItemChecker:
-    def __init__(self, site: dict, tree: list[dict], topics: list[dict], root: Path, today: date):
-        self.site, self.root, self.today = site, root, today
+    def __init__(self, site: dict, tree: list[dict], topics: list[dict], root: Path, today: date,
+                 files: dict[str, FileState]):
+        self.site, self.root, self.today, self.files = site, root, today, files    # files: what load found
         self.leaves = {c["name"]: c for c in leaves(tree)}
         self.leaves.update({c["slug"]: c for c in leaves(tree)})
         self.parents = {n["name"]: n for n in _all(tree) if n["children"]}
@@ -910,11 +921,11 @@ class _ItemChecker:
                 add("attachment-outside", "附件", f"附件“{att['path']}”{outside}，不予读取。",
                     "附件只能放在本信息文件所在的文件夹（或其子文件夹）中：把文件复制进来，"
                     "路径写成相对于本文件所在文件夹的路径，如“00012/附件1.pdf”。")
-            elif not target.is_file():
+            elif _rel(target, self.root) not in self.files:
                 add("attachment-missing", "附件", f"找不到附件文件“{att['path']}”。",
                     f"把文件放到 {PurePosixPath(src.rel).parent}/{att['path']}，或改正路径（相对于本文件所在文件夹）。")
             else:
-                att["size"] = target.stat().st_size
+                att["size"] = self.files[_rel(target, self.root)].size
                 att["src"] = target
         if not src.body.strip() and not rec.get("attachments") and not rec.get("withdrawal"):
             add("empty-body", None, "正文和附件都是空的。", "在信息字段区之后写正文，或列出附件。",
@@ -954,8 +965,8 @@ def _all(tree):
 
 
 def validate_items(sources: list[Source], site: dict, tree: list[dict], topics: list[dict],
-                   root: Path, today: date) -> tuple[list[dict], list[Problem]]:
-    checker = _ItemChecker(site, tree, topics, root, today)
+                   root: Path, today: date, files: dict[str, FileState]) -> tuple[list[dict], list[Problem]]:
+    checker = _ItemChecker(site, tree, topics, root, today, files)
     records, problems = [], []
     for part in workers.map_slices(lambda a, b: [checker.check(src) for src in sources[a:b]], len(sources)):
         for rec, found in part:                     # each file on its own, on all cores
@@ -1033,7 +1044,7 @@ def _former_numbers(records, seen, slugs, by_source, problems, bad) -> None:
 
 def validate(inputs: Inputs, today: date) -> Validated:
     problems = list(inputs.problems)
-    site, found = validate_site(inputs.site, inputs.root, inputs.root / "catalogue")
+    site, found = validate_site(inputs.site, inputs.root, inputs.root / "catalogue", inputs.files)
     problems += found
     tree, found = validate_columns(inputs.columns, inputs.presets)
     problems += found
@@ -1041,6 +1052,6 @@ def validate(inputs: Inputs, today: date) -> Validated:
     problems += found
     items: list[dict] = []
     if site is not None and tree:
-        items, found = validate_items(inputs.sources, site, tree, topics, inputs.root, today)
+        items, found = validate_items(inputs.sources, site, tree, topics, inputs.root, today, inputs.files)
         problems += found
     return Validated(site, tree, topics, items, inputs.pages, problems, inputs.updated)
