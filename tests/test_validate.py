@@ -276,3 +276,22 @@ def test_former_index_no_with_the_same_address_is_refused(project):
     project.item("qtwj/2024/00001.md", good_item(1, 曾用索引号=[f"{CODE}-2024-00001"]))
     found = project.problems("former-index-clash")
     assert found and "网址相同" in found[0].message
+
+
+def test_an_unchanged_item_is_not_checked_again_but_one_whose_attachment_appears_is(project, monkeypatch):
+    from gongkai.stages import validate as v
+    monkeypatch.delenv("GONGKAI_CACHE", raising=False)
+    project.item("qtwj/2024/00001.md", good_item(1))
+    project.item("qtwj/2024/00002.md", good_item(2, 附件=[{"文件": "00002/名单.txt", "标题": "名单"}]))
+    checked = []
+    real = v._ItemChecker.check
+    monkeypatch.setattr(v._ItemChecker, "check", lambda self, src: checked.append(src.rel) or real(self, src))
+    monkeypatch.setenv("GONGKAI_JOBS", "1")
+    first = project.problems("attachment-missing")
+    assert len(first) == 1 and len(checked) == 2
+    checked.clear()
+    assert len(project.problems("attachment-missing")) == 1 and checked == []       # nothing changed
+    (project.root / "catalogue/items/qtwj/2024/00002").mkdir()
+    (project.root / "catalogue/items/qtwj/2024/00002/名单.txt").write_text("张三", encoding="utf-8")
+    assert project.problems("attachment-missing") == []
+    assert checked == ["catalogue/items/qtwj/2024/00002.md"]

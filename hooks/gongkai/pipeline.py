@@ -48,7 +48,10 @@ def _validated(root: Path, on_date: date) -> tuple[load.Inputs, validate.Validat
         inputs = load.load_project(root, cache=store)
         store.close()
     with timed("validate"):
-        return inputs, validate.validate(inputs, on_date)
+        store = open_cache(root, "validate")
+        valid = validate.validate(inputs, on_date, store)
+        store.close()
+        return inputs, valid
 
 
 def _model(root: Path, on_date: date | None = None) -> tuple[model.Catalogue | None, list[Problem]]:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import load
 from ..core import schema, workers
+from ..core.cache import Cache, code_version, digest
 from .load import ConfigFile, FileState, Inputs, Source
 from ..core.problems import ERROR, WARNING, Problem
 
@@ -964,15 +965,65 @@ def _all(tree):
         yield from _all(node["children"])
 
 
+class _Looked:
+    """load's files as the item checker sees them, noting each file it looks up (an item's result
+    depends on its attachments)."""
+
+    def __init__(self, files: dict[str, FileState]):
+        self.files, self.looked = files, {}
+
+    def __contains__(self, rel) -> bool:
+        st = self.files.get(rel)
+        self.looked[rel] = st and (st.hash, st.size, st.inode)
+        return st is not None
+
+    def __getitem__(self, rel) -> FileState:
+        st = self.files[rel]
+        self.looked[rel] = (st.hash, st.size, st.inode)
+        return st
+
+
 def validate_items(sources: list[Source], site: dict, tree: list[dict], topics: list[dict],
-                   root: Path, today: date, files: dict[str, FileState]) -> tuple[list[dict], list[Problem]]:
-    checker = _ItemChecker(site, tree, topics, root, today, files)
+                   root: Path, today: date, files: dict[str, FileState],
+                   cache: Cache | None = None) -> tuple[list[dict], list[Problem]]:
+    """Each item file on its own (on all cores), then across items. With a cache, a file whose bytes,
+    settings and attachments are as in an earlier build is not checked again."""
+    looked = _Looked(files)
+    checker = _ItemChecker(site, tree, topics, root, today, looked)
+    context = digest(code_version(), repr(site), repr(tree), repr(topics), str(today), str(root))
+    keys = [digest(context, src.rel, files[src.rel].hash) if src.rel in files else "" for src in sources]
+    kept = cache.get_many([k for k in keys if k]) if cache else {}
+
+    def holds(seen: dict) -> bool:
+        return all(((st := files.get(rel)) and (st.hash, st.size, st.inode)) == v for rel, v in seen.items())
+
+    results: list = [None] * len(sources)
+    todo = []
+    for n, key in enumerate(keys):
+        memo = kept.get(key)
+        if memo is not None and holds(memo[2]):
+            results[n] = memo[:2]
+        else:
+            todo.append(n)
+
+    def task(a: int, b: int):
+        out = []
+        for n in todo[a:b]:
+            looked.looked = {}
+            rec, found = checker.check(sources[n])
+            out.append((n, rec, found, looked.looked))
+        return out
+
+    for part in workers.map_slices(task, len(todo)):
+        for n, rec, found, seen in part:
+            results[n] = (rec, found)
+            if cache and keys[n]:
+                cache.put(keys[n], (rec, found, seen))
     records, problems = [], []
-    for part in workers.map_slices(lambda a, b: [checker.check(src) for src in sources[a:b]], len(sources)):
-        for rec, found in part:                     # each file on its own, on all cores
-            problems.extend(found)
-            if rec is not None:
-                records.append(rec)
+    for rec, found in results:
+        problems.extend(found)
+        if rec is not None:
+            records.append(rec)
     # across items: unique 索引号 and slugs, 关联 targets
     seen: dict[str, dict] = {}
     slugs: dict[str, dict] = {}
@@ -1042,7 +1093,7 @@ def _former_numbers(records, seen, slugs, by_source, problems, bad) -> None:
             bad.add(rec["source"])
 
 
-def validate(inputs: Inputs, today: date) -> Validated:
+def validate(inputs: Inputs, today: date, cache: Cache | None = None) -> Validated:
     problems = list(inputs.problems)
     site, found = validate_site(inputs.site, inputs.root, inputs.root / "catalogue", inputs.files)
     problems += found
@@ -1052,6 +1103,6 @@ def validate(inputs: Inputs, today: date) -> Validated:
     problems += found
     items: list[dict] = []
     if site is not None and tree:
-        items, found = validate_items(inputs.sources, site, tree, topics, inputs.root, today, inputs.files)
+        items, found = validate_items(inputs.sources, site, tree, topics, inputs.root, today, inputs.files, cache)
         problems += found
     return Validated(site, tree, topics, items, inputs.pages, problems, inputs.updated)
