@@ -188,6 +188,11 @@ def on_post_build(config):
     broken = [f for f in links.findings if f.severity == ERROR]
     if broken:
         raise Abort(f"网站中有 {len(broken)} 个失效链接或缺少页脚标识的页面。自查报告：{REPORT_DIR}/index.html")
+    if not _state["errors"]:
+        pipeline.succeeded(result)
+    if result.changes is not None:
+        added, changed, removed = (len(part) for part in result.changes)
+        log.info(f"gongkai：与上次成功生成相比，输入文件新增 {added} 个、修改 {changed} 个、删除 {removed} 个。")
     log.info(f"gongkai：检查了 {links.pages} 个页面的 {links.links} 个链接，外部链接 {len(links.external)} 个"
              f"（列在 {REPORT_DIR}/index.html，需定期检查）。")
     for asset in result.admin:              # intranet build: form editing, added after the public site's checks

@@ -422,6 +422,8 @@ def test_the_build_hands_on_what_changed_since_the_last_successful_build(project
     assert _load.built_files(project.root) is None
     first = _pipeline.build(project.root, _TODAY)
     assert rel in first.changes[0] and not first.changes[1] and not first.changes[2]
+    assert _load.built_files(project.root) is None, "counted from a build the engine wrote and checked"
+    _pipeline.succeeded(first)
     built = _load.built_files(project.root)
     assert built and built[rel] == first.catalogue.inputs.files[rel]
     path = project.root / rel
@@ -432,6 +434,7 @@ def test_the_build_hands_on_what_changed_since_the_last_successful_build(project
     path.write_text(path.read_text(encoding="utf-8").replace("标题: [", "标题: 修订：", 1), encoding="utf-8")
     again = _pipeline.build(project.root, _TODAY)
     assert again.changes == (set(), {rel}, set())
+    _pipeline.succeeded(again)
     monkeypatch.setenv("GONGKAI_CACHE", "0")
     assert _pipeline.build(project.root, _TODAY).changes[0] == set(again.catalogue.inputs.files)
 

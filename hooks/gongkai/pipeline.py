@@ -170,5 +170,9 @@ def build(root: Path, on_date: date | None = None, base_url: str = "", report_di
                              lambda path: cat.inputs.text(path).text)
         store.close()
     changes = load.changed(cat.inputs.previous, cat.inputs.files)
-    load.remember(cat.inputs)                       # a successful build: the next one compares with it
     return Result(cat, idx, out, done.inspection.findings + out.problems, search, done.inspection, admin, changes)
+
+
+def succeeded(result: Result) -> None:
+    """The engine wrote and checked the site: the next build's change set is counted from this one."""
+    load.remember(result.catalogue.inputs)
