@@ -271,8 +271,8 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[
             for q in queries:
                 want = matching(docs, q)
                 ctx, pg, ms, fetched = typed(browser, base, q)
-                pg.wait_for_function("!gkSearch.index.settle || document.querySelector('#gk-search[data-gk-settled]')",
-                                     timeout=120000)      # the count checked in the background, or given up
+                if pg.evaluate("() => !!gkSearch.index.settle"):      # the count checked in the background, or given up
+                    pg.wait_for_selector("#gk-search[data-gk-settled]", timeout=120000)
                 settled = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
                                       ".map(e => e.transferSize)")
                 shown = SHOWN.search(pg.inner_text("[data-gk-status]"))

@@ -167,3 +167,24 @@ def test_reduce_keeps_at_rules_and_drops_unread_properties():
     assert index.unread_properties(kept, "el.style.setProperty('--b')") == {"--d"}
     assert index.reduce_stylesheet(kept, lambda s: True, {"--b", "--c", "--d"}).startswith(
         '@charset "UTF-8";:root{--a:1px}.x{')
+
+
+def test_page_styles_on_a_small_page():
+    html = ('<html><head><link rel="stylesheet" href="../assets/stylesheets/main.1.min.css">\n'
+            '<link rel="stylesheet" href="../assets/stylesheets/palette.1.min.css">\n'
+            '<link rel="stylesheet" href="../assets/gongkai/own.css">\n</head><body>'
+            '<header class="md-header"></header><div class="md-typeset"><ol data-gk-results></ol></div>'
+            '<script src="../assets/javascripts/bundle.js"></script></body></html>')
+    files = {"assets/stylesheets/main.1.min.css": ".md-header--shadow{box-shadow:0 0 1px}.md-header:hover{color:red}"
+                                                  ".md-typeset h3{font-size:1em}.md-typeset table{margin:0}"
+                                                  "@media print{.md-header{display:none}.md-tabs{display:none}}",
+             "assets/stylesheets/palette.1.min.css": "[data-md-color-primary=red]{--md-primary-fg-color:red}",
+             "assets/gongkai/own.css": ".x{color:var(--md-primary-fg-color)}",
+             "assets/javascripts/bundle.js": 'e.classList.toggle("md-header--shadow",s)'}
+    out, sheets = index.page_styles(html, "search/", files.get)
+    (path, data), = sheets.items()
+    assert f'<link rel="stylesheet" href="../{path}">\n<link rel="stylesheet" href="../assets/gongkai/own.css">' in out
+    assert "main.1" not in out and "palette.1" not in out
+    assert data.decode() == (".md-header--shadow{box-shadow:0 0 1px}.md-header:hover{color:red}"
+                             ".md-typeset h3{font-size:1em}@media print{.md-header{display:none}}")
+    assert index.page_styles(html, "search/", lambda rel: None if "palette" in rel else files.get(rel)) == (html, {})

@@ -487,7 +487,7 @@ def _split_top(text: str, sep: str = ",") -> list[str]:
 def loosen(selector: str, classes: set[str], attributes: set[str]) -> str:
     """The selector matching an element in any state the page can enter: pseudo-classes and pseudo-elements
     dropped (those taking a selector list, like :is(), loosened inside), and the classes and attributes a
-    script sets; a compound left empty becomes *."""
+    script sets (aria-* always); a compound left empty becomes *."""
     out, compound, i, s = [], [], 0, selector.strip()
 
     def flush():
@@ -501,7 +501,7 @@ def loosen(selector: str, classes: set[str], attributes: set[str]) -> str:
             i = m.end()
         elif s[i] == "[":
             j = _close(s, i, "[", "]")
-            name = _NAME.match(s, i + 1 + len(s[i + 1:]) - len(s[i + 1:].lstrip()))
+            name = _NAME.match(s, i + 1 + len(s[i + 1:j]) - len(s[i + 1:j].lstrip()))
             if not name or (name.group(0).lower() not in attributes and not name.group(0).startswith("aria-")):
                 compound.append(s[i:j + 1])
             i = j + 1
@@ -629,8 +629,10 @@ def page_styles(html: str, here: str, read: Callable[[str], str | None]) -> tupl
     def site_path(href: str) -> str:
         return posixpath.normpath(posixpath.join(here, href))
     sheets = [read(site_path(m.group(1))) for m in links]
+    if None in sheets:                  # a stylesheet not found: the page keeps the theme's links
+        return html, {}
     scripts = "\n".join(read(site_path(src)) or "" for src in _SCRIPT_SRC.findall(html))
-    css = "\n".join(s for s in sheets if s is not None)
+    css = "\n".join(sheets)
     classes = {c for args in _CLASS_CALL.findall(scripts) for c in _QUOTED.findall(args)}
     attributes = STATE_ATTRIBUTES | {a.lower() for a in _SET_ATTRIBUTE.findall(scripts)}
     markup = html
