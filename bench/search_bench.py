@@ -222,7 +222,7 @@ def page_weight(browser, base: str, site: Path) -> dict:
 
 def typed(browser, base: str, q: str):
     """A fresh page (cold cache) with q typed into the search page: (context, page, ms to the first
-    results, the index files fetched for them)."""
+    results, the index files fetched for them: not those the page fetches after, to check a count)."""
     ctx = browser.new_context()
     pg = ctx.new_page()
     pg.goto(base + "search/")
@@ -231,8 +231,9 @@ def typed(browser, base: str, q: str):
     pg.fill("#gk-search-q", q)
     pg.press("#gk-search-q", "Enter")
     pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
-    fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
-                          ".map(e => e.transferSize)")
+    done = float(pg.get_attribute("#gk-search", "data-gk-done"))      # when the results showed ("1": earlier formats)
+    fetched = pg.evaluate("t => performance.getEntriesByType('resource').filter(e => e.name.includes('/search/') "
+                          "&& e.startTime <= t).map(e => e.transferSize)", done if done > 1 else 1e12)
     return ctx, pg, int(pg.get_attribute("#gk-search", "data-gk-ms")), fetched
 
 
