@@ -7,7 +7,9 @@ Reports: stage times and peak memory of the build, index size and file
 count, the index time with the build cache after one item changed (one year's
 bundle rebuilt), the search page's weight before any query, per query the
 latency (ms, from submitting the query to the first results on screen, cold
-cache), bytes of index data fetched, the count shown against the truth, recall
+cache), bytes of index data fetched, the count shown against the truth once the
+page has checked it (and the ms and bytes until then: a 约 count is checked
+in the background when few candidates are left), recall
 and precision against the truth (every document whose whole text contains the
 query verbatim, 〔〕 as typed); per 文号/索引号 lookup its bytes, time and
 whether the document came first; with --pagefind the same queries through
@@ -194,7 +196,7 @@ def measure(site: Path, with_pagefind: bool, by_ids: bool = False,
 
 
 SHOWN = re.compile(r"(找到|约) (\d+) 条")
-SHARED = re.compile(r"/assets/(stylesheets|javascripts)/|/assets/gongkai/(gongkai|a11y)\.|favicon|dzjg")
+SHARED = re.compile(r"/assets/(stylesheets/(?!gk-page\.)|javascripts/)|/assets/gongkai/(gongkai|a11y)\.|favicon|dzjg")
 
 
 def page_weight(browser, base: str, site: Path) -> dict:
@@ -221,7 +223,7 @@ def page_weight(browser, base: str, site: Path) -> dict:
 
 def typed(browser, base: str, q: str):
     """A fresh page (cold cache) with q typed into the search page: (context, page, ms to the first
-    results, the index files fetched for them)."""
+    results, the index files fetched for them: not those the page fetches after, to check a count)."""
     ctx = browser.new_context()
     pg = ctx.new_page()
     pg.goto(base + "search/")
@@ -230,8 +232,9 @@ def typed(browser, base: str, q: str):
     pg.fill("#gk-search-q", q)
     pg.press("#gk-search-q", "Enter")
     pg.wait_for_selector("#gk-search[data-gk-done]", timeout=120000)
-    fetched = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
-                          ".map(e => e.transferSize)")
+    done = float(pg.get_attribute("#gk-search", "data-gk-done"))      # when the results showed ("1": earlier formats)
+    fetched = pg.evaluate("t => performance.getEntriesByType('resource').filter(e => e.name.includes('/search/') "
+                          "&& e.startTime <= t).map(e => e.transferSize)", done if done > 1 else 1e12)
     return ctx, pg, int(pg.get_attribute("#gk-search", "data-gk-ms")), fetched
 
 
@@ -270,6 +273,10 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[
             for q in queries:
                 want = matching(docs, q)
                 ctx, pg, ms, fetched = typed(browser, base, q)
+                if pg.evaluate("() => !!gkSearch.index.settle"):      # the count checked in the background, or given up
+                    pg.wait_for_selector("#gk-search[data-gk-settled]", timeout=120000)
+                settled = pg.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
+                                      ".map(e => e.transferSize)")
                 shown = SHOWN.search(pg.inner_text("[data-gk-status]"))
                 candidates = pg.evaluate("q => gkSearch.candidates(q)", q)
                 if by_ids:      # candidate ids before the per-result phrase check: a lower bound on precision
@@ -278,6 +285,8 @@ def _measure(site: Path, base: str, with_pagefind: bool, by_ids: bool) -> tuple[
                     got = set(pg.evaluate("q => gkSearch.urls(q)", q))
                 row = {"group": group, "query": q, "truth": len(want), "ms": ms, "KB": round(sum(fetched) / 1024, 1),
                        "shown": (("约 " if shown.group(1) == "约" else "") + shown.group(2)) if shown else "0",
+                       "count ms": int(pg.get_attribute("#gk-search", "data-gk-settled") or ms),
+                       "count KB": round(sum(settled) / 1024, 1),
                        "candidates": candidates, "recall": len(got & want) / len(want) if want else float(not got),
                        "precision": len(got & want) / len(got) if got else float(not want)}
                 ctx.close()

@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
+from gongkai import pipeline  # noqa: E402
 from gongkai.core import cache, sanitize  # noqa: E402
-from gongkai.inspection import inspection_report, linkcheck
-from gongkai import pipeline
-from gongkai.stages import render, write
 from gongkai.core.problems import ERROR, InputError  # noqa: E402
+from gongkai.inspection import inspection_report, linkcheck  # noqa: E402
+from gongkai.stages import index, render, write  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
 SHELL_DIR = "_gkshell"
@@ -151,9 +151,21 @@ def on_post_template(output_content, template_name, config):
     return _valid_toggles(output_content) if template_name.endswith(".html") else output_content
 
 
+def _site_text(config, rel: str) -> str | None:
+    """A stylesheet or script of the site, from the folder MkDocs copies it from (docs, then theme)."""
+    for folder in [config.docs_dir, *config.theme.dirs]:
+        if (Path(folder) / rel).is_file():
+            return (Path(folder) / rel).read_text(encoding="utf-8")
+    return None
+
+
 def on_post_page(html, page, config):
     html = _valid_toggles(html)
     src = page.file.src_uri
+    if src == render.SOURCES[render.SEARCH]:      # the search page links only the theme's rules it can use
+        html, sheets = index.page_styles(html, page.url, lambda rel: _site_text(config, rel))
+        for rel, data in sheets.items():
+            write.write_bytes(Path(config.site_dir) / rel, data)
     if _is_shell(src):
         _state["shells"][page.url.count("/")] = write.Shell(html, page.url)
     return html

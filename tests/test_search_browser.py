@@ -249,6 +249,20 @@ def test_counts_are_exact_after_more(page, example_site):
     assert len(pg.query_selector_all(".gk-hits li")) == len(want)
 
 
+def test_counts_of_long_terms_are_exact_without_more(page, example_site):
+    """Terms of 4+ characters (covered by several trigrams): the count is checked to the true number without
+    fetching the result pages, and the list stays one page."""
+    pg, base = page
+    docs = documents(example_site)
+    for q in ("规范性文件", "营商环境", "乡村振兴", "政府信息公开", "2024 财政预算"):
+        want = truth(docs, q)
+        pg.goto(base + "search/?q=" + q)
+        pg.wait_for_selector("#gk-search[data-gk-settled]")
+        status = pg.inner_text("[data-gk-status]")
+        assert f"找到 {len(want)} 条结果" in status, (q, status)
+        assert len(pg.query_selector_all(".gk-hits li")) == min(20, len(want))
+
+
 def test_every_term_is_highlighted_in_title_and_excerpt(page):
     pg, base = page
     pg.goto(base + "search/?q=" + "2024 财政 预算")
@@ -378,8 +392,18 @@ def test_equal_scores_are_newest_first(browser, constructed):
     assert ranked(browser, base, "防汛检查") == [f"t{n}" for n in range(5)]
 
 
+# Every text the status line shows, in order (the page's own script replaces it as the search goes on).
+STATUSES = """window.gkStatuses = [];
+new MutationObserver(() => {
+  const el = document.querySelector('[data-gk-status]'), seen = window.gkStatuses;
+  if (el && seen[seen.length - 1] !== el.textContent) seen.push(el.textContent);
+}).observe(document, {subtree: true, childList: true, characterData: true});"""
+
+
 def test_count_is_approximate_until_checked_then_exact(browser, constructed):
-    """营商环境好 is covered by 营商环 and 环境好: documents with both apart are candidates, not matches."""
+    """营商环境好 is covered by 营商环 and 环境好: documents with both apart are candidates, not matches. The
+    first page shows 约 N; the candidates past it are checked in the background and the count corrected,
+    without 更多 and without listing more."""
     docs = []
     for n in range(60):
         text = "营商环境好。" if n % 2 else "营商环节。环境好。"
@@ -387,16 +411,37 @@ def test_count_is_approximate_until_checked_then_exact(browser, constructed):
     docs.reverse()
     base = constructed("counts", docs)
     pg = browser.new_page()
+    pg.add_init_script(STATUSES)
     pg.goto(base + "search/?q=营商环境好")
+    pg.wait_for_selector("#gk-search[data-gk-settled]")
+    shown = [t for t in pg.evaluate("window.gkStatuses") if "条结果" in t]
+    n = int(re.search(r"约 (\d+) 条", shown[0]).group(1))
+    assert 30 < n <= 60, shown
+    assert "找到 30 条结果" in shown[-1] == pg.inner_text("[data-gk-status]"), shown
+    assert len(pg.query_selector_all(".gk-hits li")) == 20
+    pg.click("[data-gk-more]")
+    pg.wait_for_function("document.querySelectorAll('.gk-hits li').length === 30")
     pg.wait_for_selector("#gk-search[data-gk-done]")
-    status = pg.inner_text("[data-gk-status]")
-    n = int(re.search(r"约 (\d+) 条", status).group(1))
-    assert 30 < n <= 60 and len(pg.query_selector_all(".gk-hits li")) == 20
-    while pg.is_visible("[data-gk-more]"):
-        pg.click("[data-gk-more]")
-        pg.wait_for_selector("#gk-search[data-gk-done]")
+    assert not pg.is_visible("[data-gk-more]")
     assert "找到 30 条结果" in pg.inner_text("[data-gk-status]")
-    assert len(pg.query_selector_all(".gk-hits li")) == 30
+    pg.close()
+
+
+def test_count_stays_approximate_when_too_many_are_left_to_check(browser, constructed):
+    """More unchecked candidates than the page checks ahead: the count stays 约 (an upper bound, never a
+    number larger than the matches without it), and 更多 lists only matches."""
+    docs = []
+    for n in range(400):
+        text = "防汛抗旱好。" if n % 4 == 0 else "防汛抗。抗旱好。"
+        docs.append(item(f"f{n}", f"第{n}号通知", FILLER + text, f"2024-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}"))
+    base = constructed("many", docs)
+    pg = browser.new_page()
+    pg.goto(base + "search/?q=防汛抗旱好")
+    pg.wait_for_selector("#gk-search[data-gk-settled]")
+    status = pg.inner_text("[data-gk-status]")
+    assert int(re.search(r"约 (\d+) 条", status).group(1)) > 100, status
+    assert len(pg.query_selector_all(".gk-hits li")) == 20
+    assert all("防汛抗旱好" in a.inner_text() for a in pg.query_selector_all(".gk-hit-excerpt mark"))
     pg.close()
 
 

@@ -19,6 +19,8 @@
   var PAGE = 20, FORMAT = 4;
   var WINDOW = 30;             /* top candidates re-ranked by phrase and proximity */
   var PARALLEL = 8;            /* index files fetched at once */
+  var CHECK_AHEAD = 300;       /* candidates checked past the shown page to make a count exact (about 2 KB each) */
+  var BATCH = 16;
 
   /* NFKC, lower case, brackets [] () 【】 ﹝﹞ as 〔〕 — as index.normalize. */
   function normalize(s) {
@@ -618,38 +620,61 @@
     });
   }
 
-  /* Check candidates in order, dropping those without the exact phrase; a long text is read in full. */
-  Index.prototype.verified = function (result, from, count) {
-    var self = this, out = [], i = from, lookups = new Set(result.exact);
-    function check(d) {
-      if (!d) return Promise.resolve(false);
-      if (lookups.has(d.id) || matches(d, result.terms)) return Promise.resolve(true);
-      if (!d.chunks) return Promise.resolve(false);
-      return d.unit.rest(d).then(function (rest) { d.rest = rest; return matches(d, result.terms, rest); });
+  /* Whether candidate `id` has the exact phrase (a long text read in full): [doc, yes], checked once per
+     search however often it is asked (the page shown, 更多, the count's check), so each miss counts once. */
+  Index.prototype.check = function (result, id) {
+    var seen = result.verdicts || (result.verdicts = new Map());
+    if (!seen.has(id)) {
+      var lookups = result.lookups || (result.lookups = new Set(result.exact));
+      seen.set(id, this.doc(id).then(function (d) {
+        if (!d) return [d, false];
+        if (lookups.has(d.id) || matches(d, result.terms)) return [d, true];
+        if (!d.chunks) return [d, false];
+        return d.unit.rest(d).then(function (rest) { d.rest = rest; return [d, matches(d, result.terms, rest)]; });
+      }).then(function (row) {
+        result.checkedCount = (result.checkedCount || 0) + 1;
+        if (!row[1]) result.dropped = (result.dropped || 0) + 1;
+        return row;
+      }));
     }
+    return seen.get(id);
+  };
+
+  /* Check candidates in order from `from` until `count` match, in bounded parallel batches. */
+  Index.prototype.verified = function (result, from, count) {
+    var self = this, out = [], i = from;
     function step() {
-      if (out.length >= count || i >= result.ids.length) {
-        result.checked = Math.max(result.checked || 0, i);
-        return Promise.resolve({ docs: out, next: i });
-      }
-      var batch = result.ids.slice(i, i + Math.min(count - out.length, 48));   /* bounded parallel fetches */
+      if (out.length >= count || i >= result.ids.length) return Promise.resolve({ docs: out, next: i });
+      var batch = result.ids.slice(i, i + Math.min(count - out.length, 48));
       i += batch.length;
-      return Promise.all(batch.map(function (id) {
-        return self.doc(id).then(function (d) { return check(d).then(function (ok) { return [d, ok]; }); });
-      })).then(function (rows) {
-        rows.forEach(function (row) {
-          if (row[1]) out.push(row[0]); else result.dropped = (result.dropped || 0) + 1;
-        });
+      return Promise.all(batch.map(function (id) { return self.check(result, id); })).then(function (rows) {
+        rows.forEach(function (row) { if (row[1]) out.push(row[0]); });
         return step();
       });
     }
     return step();
   };
 
+  /* Make the count exact without listing more: check every candidate not yet checked, BATCH at a time
+     (a click on 更多 waits behind one batch at most), when no more than CHECK_AHEAD are left. Resolves to
+     whether the count is now exact. */
+  Index.prototype.settle = function (result) {
+    var self = this, todo = result.ids.filter(function (id) { return !(result.verdicts && result.verdicts.has(id)); });
+    if (this.count(result).exact) return Promise.resolve(true);
+    if (todo.length > CHECK_AHEAD) return Promise.resolve(false);
+    function step(k) {
+      if (result.abandoned) return Promise.resolve(false);          /* another search replaced it */
+      if (k >= todo.length) return Promise.resolve(true);
+      return Promise.all(todo.slice(k, k + BATCH).map(function (id) { return self.check(result, id); }))
+        .then(function () { return step(k + BATCH); });
+    }
+    return step(0);
+  };
+
   /* Matches found so far: exact once every candidate is checked or the tokens prove every match. */
   Index.prototype.count = function (result) {
     var n = result.ids.length - (result.dropped || 0);
-    return { n: n, exact: result.counted || (result.checked || 0) >= result.ids.length };
+    return { n: n, exact: result.counted || (result.checkedCount || 0) >= result.ids.length };
   };
 
   /* Facet counts for the current query: per filter key, each value's number of candidates among those
@@ -848,13 +873,17 @@
       chosenSort = s.chosen;
       sortSel.querySelector("option[value=rel]").disabled = !s.q;
       showChips(s);
+      root.removeAttribute("data-gk-settled");
+      if (current) current.abandoned = true;
       if (!s.q && !Object.keys(s.filters).length) {
         list.innerHTML = ""; more.hidden = true; current = null;
         say("请输入关键词，或选择筛选条件浏览。");
+        root.setAttribute("data-gk-settled", "0");
         return Promise.resolve();
       }
       status.textContent = "正在检索…";
       return index.search(s.q, s.filters, s.sort).then(function (result) {
+        if (current) current.abandoned = true;
         current = result;
         return index.verified(result, 0, PAGE).then(function (page) {
           if (current !== result) return;
@@ -863,11 +892,25 @@
           say(counted(s));
           root.setAttribute("data-gk-ms", String(Math.round(performance.now() - t0)));
           more.hidden = page.next >= result.ids.length;
-          root.setAttribute("data-gk-done", "1");
+          root.setAttribute("data-gk-done", String(performance.now()));   /* when: bench/search_bench.py */
           facetCounts();
+          settle(s, result, t0);
         });
       }).catch(function (err) {
         status.textContent = "检索出错：" + err.message + "。请刷新页面重试。";
+      });
+    }
+
+    /* A count shown as 约 N made exact by checking the candidates past the page, if few enough; then
+       data-gk-settled (for tests and bench/search_bench.py: ms from the query to the final count). */
+    function settle(s, result, t0) {
+      return index.settle(result).then(function (exact) {
+        if (current !== result) return;
+        if (exact) {
+          say(counted(s));
+          if (index.count(result).n <= list.children.length) more.hidden = true;
+        }
+        root.setAttribute("data-gk-settled", String(Math.round(performance.now() - t0)));
       });
     }
 
@@ -897,7 +940,7 @@
         if (current !== result) return;
         result.next = page.next;
         render(page.docs, true, result.terms);
-        more.hidden = page.next >= result.ids.length;
+        more.hidden = page.next >= result.ids.length || index.count(result).n <= list.children.length;
         say(counted(s));
         root.setAttribute("data-gk-done", "1");
       });
@@ -954,7 +997,9 @@
         },
         candidates: function (q) { return index.search(q, {}, "rel").then(function (r) { return r.ids.length; }); },
         count: function (q) {
-          return index.search(q, {}, "rel").then(function (r) { return index.verified(r, 0, PAGE).then(function () { return index.count(r); }); });
+          return index.search(q, {}, "rel").then(function (r) {
+            return index.verified(r, 0, PAGE).then(function () { return index.settle(r); }).then(function () { return index.count(r); });
+          });
         },
         openFilters: function () { openPanel(true); }
       };
