@@ -166,12 +166,14 @@ def serve_reload(project: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1", GONGKAI_TODAY=TODAY)
     log = project / "build/serve.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                             cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     files = sorted((project / "catalogue/items").rglob("*.md"))
     target = files[len(files) // 3]
-    slug = re.search(r"^索引号: *(\S+)", target.read_text(encoding="utf-8"), re.M).group(1).replace("/", "-")
-    url = f"http://127.0.0.1:{port}/gk/{slug}/"
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", re.search(r"^索引号: *(\S+)", target.read_text(encoding="utf-8"),
+                                                      re.M).group(1))
+    mount = re.search(r"^site_url: *\S+?://[^/]+(/\S*)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    url = f"http://127.0.0.1:{port}{mount.group(1) if mount else '/'}gk/{slug}/"     # served at site_url's path
 
     def page() -> str:
         try:
