@@ -11,6 +11,8 @@ import io
 import logging
 from pathlib import Path
 
+from .cache import write_whole
+
 log = logging.getLogger("gongkai.extract")
 CACHE_DIR = "build/cache/attachment-text"     # extracted text, keyed by path, size and mtime
 
@@ -92,7 +94,7 @@ def cached_text(root: Path, path: Path) -> str | None:
         if text is None:
             cache.with_suffix(".none").touch()
         else:
-            cache.with_suffix(".txt").write_text(text, encoding="utf-8")
+            write_whole(cache.with_suffix(".txt"), text.encode("utf-8"))
     except OSError:
         pass                                      # a read-only checkout: no cache, same result
     return text
