@@ -32,7 +32,7 @@ FOLDERS = ("qtwj/2024", "qtwj/2025", "gzdt")
 WORDS = "春耕生产安全检查财政预算教育资助防汛抗旱道路建设公共服务就业培训医疗保障"
 TEXT = st.text(st.sampled_from(WORDS + "，、（）0123456789"), min_size=2, max_size=16).map(lambda s: s.strip() or "工作")
 BODY = st.lists(st.one_of(TEXT, st.sampled_from(["## 一、工作目标", "| 项目 | 金额 |\n|---|---|\n| 甲 | 1 |",
-                                                "- 第一项\n- 第二项", "[政府信息公开指南](../../zhinan/)", "**重点**"])),
+                                                "- 第一项\n- 第二项", "> 引用的段落", "**重点**"])),
                 min_size=1, max_size=5).map(lambda parts: "\n\n".join(parts) + "\n")
 WITHDRAWAL = {"日期": "2026-11-20", "原因": "内容有误", "决定人": "李四"}
 BROKEN = ("标题: [未闭合\n", "标题: 示例: 冒号: 错误\n  缩进: 错\n", "\t标题: 制表符缩进\n")
