@@ -153,14 +153,19 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
     if not isinstance(previous, dict) or previous.get("setting") != setting or not previous["files"] <= files:
         previous = None                                    # another setting, or a file was removed since
     before: dict[str, PageLinks] = previous["pages"] if previous else {}
+    owners: dict[int, str] = {}         # the one bulk page per depth whose shell is checked: the same in every build
+    for rel in pages:
+        if rel in bodies:
+            owners.setdefault(posixpath.dirname(rel).count("/") + 1, rel)
+    owned = set(owners.values())
     keys = {}
     for rel in pages:
         h = known[rel][2] if rel in known else digest((site_dir / rel).read_bytes())
-        keys[rel] = digest(h, sources.get(page_url(rel)) or "")
+        keys[rel] = digest(h, sources.get(page_url(rel)) or "", "shell" if rel in owned else "")
     to_scan = [rel for rel in pages if rel not in before or before[rel].key != keys[rel] or before[rel].findings]
 
     def scan(first: int, last: int) -> list[PageLinks]:
-        done, shells = [], set()
+        done = []
         for rel in to_scan[first:last]:
             page_dir = posixpath.dirname(rel)
             depth = page_dir.count("/") + 1 if page_dir else 0
@@ -168,10 +173,8 @@ def check_site(site_dir: Path, sources: dict[str, str] | None = None, site_url: 
             here = page_url(rel)
             source = sources.get(here)
             text = whole = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
-            if rel in bodies:                   # the shell around a bulk page is the same at each depth: read once
-                if depth in shells:
-                    text = whole[slice(*bodies[rel])]
-                shells.add(depth)
+            if rel in bodies and rel not in owned:    # the shell around a bulk page is the same at each depth
+                text = whole[slice(*bodies[rel])]
             problems: dict[tuple[str, str], str] = {}
             external, anchors, count = [], [], 0
             is404 = rel == "404.html"           # served at any URL: the engine writes root-relative links on purpose

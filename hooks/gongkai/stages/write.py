@@ -156,21 +156,26 @@ class Writer:
     def keep(self, rel: str, identity: str) -> bool:
         """True (and the file stays as it is) when the last build wrote this file from the same identity."""
         old = self.intact(rel)
-        if old is not None and len(old) > 3 and old[3] == identity:
+        if old is not None and len(old) > 4 and old[3] == identity:
             self.files[rel] = old
+            if old[4]:
+                self.bodies[rel] = old[4]
             return True
         return False
 
-    def put(self, rel: str, data: bytes, identity: str = "") -> None:
+    def put(self, rel: str, data: bytes, identity: str = "", body: tuple[int, int] | None = None) -> None:
+        """Write unless the file holds these bytes; `body`: where a bulk page's body is in its text."""
         h = digest(data)
         old = self.intact(rel)
+        if body:
+            self.bodies[rel] = body
         if old is not None and old[2] == h:
-            self.files[rel] = old[:3] + (identity,)
+            self.files[rel] = old[:3] + (identity, body)
             return
         if write_bytes(self.root + rel, data):
             self.changed.add(rel)
         st = os.stat(self.root + rel)
-        self.files[rel] = (st.st_size, st.st_mtime_ns, h, identity)
+        self.files[rel] = (st.st_size, st.st_mtime_ns, h, identity, body)
 
 
 def sitemap(paths: list[str], site_url: str) -> bytes:
@@ -200,8 +205,8 @@ def write_site(out: Output, shells: dict[int, Shell], site_dir: Path, site_url: 
         shell = shells[page.depth]
         head, tail = shell.frame(page)
         rel = page.path + "index.html"
-        writer.put(rel, (head + page.body + tail).encode(), shell.identity(page) if page.key else "")
-        writer.bodies[rel] = (len(head), len(head) + len(page.body))
+        writer.put(rel, (head + page.body + tail).encode(), shell.identity(page) if page.key else "",
+                   (len(head), len(head) + len(page.body)))
     for asset in out.assets:
         rel = posixpath.normpath(asset.path)
         if asset.data is not None:
