@@ -197,7 +197,7 @@ def serve_reload(project: Path) -> dict:
         saved = wait(lambda: "本页由基准测试于保存后检查" in page())
         size = log.stat().st_size
         target.write_text(text.replace("---\n", "---\n标题: [未闭合\n", 1), encoding="utf-8")
-        failed = wait(lambda: "ERROR" in log.read_text()[size:])
+        failed = wait(lambda: b"ERROR" in log.read_bytes()[size:])
         kept = "本页由基准测试于保存后检查" in page()
         target.write_text(text, encoding="utf-8")
         return {"serve: save to new page s": saved, "serve: save to error shown s": failed,
@@ -241,7 +241,7 @@ def hugo(project: Path, work: Path) -> dict:
     return {"hugo s": wall, "hugo pages": pages}
 
 
-def bench(n: int, work: Path, browser: bool, serve_limit: int = 10000) -> dict:
+def bench(n: int, work: Path, browser: bool, serve_limit: int = 10000, quick: bool = False) -> dict:
     project, site = work / f"project-{n}", work / f"site-{n}"
     t = time.perf_counter()
     generate(n, project)
@@ -256,9 +256,13 @@ def bench(n: int, work: Path, browser: bool, serve_limit: int = 10000) -> dict:
         fig.update(first_query(site))
     warm = run_build(project, site, cold=False)
     fig["rebuild, nothing changed s"] = warm["wall"]
+    fig.update({f"  unchanged: {k} s": warm["times"].get(k, 0.0) for k in STAGES if warm["times"].get(k, 0.0) >= 0.5})
     edit_one(project)
     edited = run_build(project, site, cold=False)
     fig["rebuild after editing one item s"] = edited["wall"]
+    fig["  peak memory MB (edit)"] = edited["peak_mb"]
+    if quick:
+        return fig
     fig.update({f"  edit: {k} s": edited["times"].get(k, 0.0) for k in STAGES if edited["times"].get(k, 0.0) >= 0.5})
     add_one(project)
     added = run_build(project, site, cold=False)
@@ -310,12 +314,13 @@ def main():
     ap.add_argument("--work", default="/tmp/gongkai-bench-build")
     ap.add_argument("--out", default=str(ROOT / "bench/results.md"))
     ap.add_argument("--no-browser", action="store_true", help="skip the first-query measurement in chromium")
+    ap.add_argument("--quick", action="store_true", help="cold build, nothing changed and one edit only")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results = {}
     for n in (int(s) for s in args.sizes.split(",")):
-        results[n] = bench(n, work, not args.no_browser)
+        results[n] = bench(n, work, not args.no_browser, quick=args.quick)
         text = report(results, " ".join(sys.argv[1:]))
         Path(args.out).write_text(text)
         print(text, flush=True)
