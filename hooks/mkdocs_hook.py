@@ -26,7 +26,7 @@ from gongkai import pipeline  # noqa: E402
 from gongkai.core import cache, sanitize  # noqa: E402
 from gongkai.core.problems import ERROR, InputError  # noqa: E402
 from gongkai.inspection import inspection_report, linkcheck  # noqa: E402
-from gongkai.stages import index, render, write  # noqa: E402
+from gongkai.stages import render, styles, write  # noqa: E402
 
 log = logging.getLogger("mkdocs.gongkai")
 SHELL_DIR = "_gkshell"
@@ -163,7 +163,7 @@ def on_post_page(html, page, config):
     html = _valid_toggles(html)
     src = page.file.src_uri
     if src == render.SOURCES[render.SEARCH]:      # the search page links only the theme's rules it can use
-        html, sheets = index.page_styles(html, page.url, lambda rel: _site_text(config, rel))
+        html, sheets = styles.page_styles(html, page.url, lambda rel: _site_text(config, rel))
         for rel, data in sheets.items():
             write.write_bytes(Path(config.site_dir) / rel, data)
     if _is_shell(src):

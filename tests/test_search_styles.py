@@ -1,4 +1,4 @@
-"""The search page's reduced theme stylesheet (index.page_styles): the page looks exactly as with the theme's
+"""The search page's reduced theme stylesheet (styles.page_styles): the page looks exactly as with the theme's
 whole stylesheet — every element's computed style (and its ::before/::after) is the same in every state the
 page can enter, at phone, 200 % zoom (640 CSS px) and desktop widths — and it weighs what the issue allows."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gongkai.stages import index
+from gongkai.stages import styles
 
 # Every property of every element from <html> down, with its ::before and ::after, once no transition runs:
 # by element, a digest of its properties, or (for the elements named in `only`) the properties themselves.
@@ -66,7 +66,7 @@ def pages(browser, example_site, serve):
 
 def differences(pages: tuple, got: list[dict]) -> list[str]:
     """Properties whose computed value differs between the full (got[1]) and the reduced (got[0]) sheet. A
-    custom property the reduced sheet dropped (nothing reads it: index.unread_properties) is not compared
+    custom property the reduced sheet dropped (nothing reads it: styles.unread_properties) is not compared
     itself; every property using it would differ."""
     reduced, full = got
     assert full.keys() == reduced.keys()
@@ -146,26 +146,26 @@ def test_reduced_stylesheet_weight_and_origin(example_site):
 
 def test_loosen_keeps_the_structure_and_drops_states():
     cls, attrs = {"md-header--shadow"}, {"hidden", "data-md-state"}
-    assert index.loosen(".md-toggle:checked~.md-nav", cls, attrs) == ".md-toggle~.md-nav"
-    assert index.loosen(".md-header--shadow", cls, attrs) == "*"
-    assert index.loosen(".md-header.md-header--shadow>a:hover", cls, attrs) == ".md-header>a"
-    assert index.loosen("[dir=rtl] .x:not(.y)::after", cls, attrs) == "[dir=rtl] .x"
-    assert index.loosen(".md-top[hidden] + :is(h1:hover, h2)", cls, attrs) == ".md-top+:is(h1,h2)"
-    assert index.loosen('a[href^="a:b"]:first-child  >  :focus', cls, attrs) == 'a[href^="a:b"]>*'
-    assert index.loosen("[aria-expanded=true]", cls, attrs) == "*"
+    assert styles.loosen(".md-toggle:checked~.md-nav", cls, attrs) == ".md-toggle~.md-nav"
+    assert styles.loosen(".md-header--shadow", cls, attrs) == "*"
+    assert styles.loosen(".md-header.md-header--shadow>a:hover", cls, attrs) == ".md-header>a"
+    assert styles.loosen("[dir=rtl] .x:not(.y)::after", cls, attrs) == "[dir=rtl] .x"
+    assert styles.loosen(".md-top[hidden] + :is(h1:hover, h2)", cls, attrs) == ".md-top+:is(h1,h2)"
+    assert styles.loosen('a[href^="a:b"]:first-child  >  :focus', cls, attrs) == 'a[href^="a:b"]>*'
+    assert styles.loosen("[aria-expanded=true]", cls, attrs) == "*"
 
 
 def test_reduce_keeps_at_rules_and_drops_unread_properties():
     css = ('@charset "UTF-8";:root{--a:1px;--b:var(--c);--c:red;--d:url("x;y")}.x{width:var(--a)}.y{color:red}'
            '@media print{.x{color:blue}.y{color:green}}@font-face{font-family:f;src:url(f.woff)}'
            '@keyframes k{0%{opacity:0}to{opacity:1}}/* comment */')
-    kept = index.reduce_stylesheet(css, lambda sel: sel != ".y")
+    kept = styles.reduce_stylesheet(css, lambda sel: sel != ".y")
     assert kept == ('@charset "UTF-8";:root{--a:1px;--b:var(--c);--c:red;--d:url("x;y")}.x{width:var(--a)}'
                     '@media print{.x{color:blue}}@font-face{font-family:f;src:url(f.woff)}'
                     '@keyframes k{0%{opacity:0}to{opacity:1}}')
-    assert index.unread_properties(kept, "") == {"--b", "--c", "--d"}
-    assert index.unread_properties(kept, "el.style.setProperty('--b')") == {"--d"}
-    assert index.reduce_stylesheet(kept, lambda s: True, {"--b", "--c", "--d"}).startswith(
+    assert styles.unread_properties(kept, "") == {"--b", "--c", "--d"}
+    assert styles.unread_properties(kept, "el.style.setProperty('--b')") == {"--d"}
+    assert styles.reduce_stylesheet(kept, lambda s: True, {"--b", "--c", "--d"}).startswith(
         '@charset "UTF-8";:root{--a:1px}.x{')
 
 
@@ -181,10 +181,10 @@ def test_page_styles_on_a_small_page():
              "assets/stylesheets/palette.1.min.css": "[data-md-color-primary=red]{--md-primary-fg-color:red}",
              "assets/gongkai/own.css": ".x{color:var(--md-primary-fg-color)}",
              "assets/javascripts/bundle.js": 'e.classList.toggle("md-header--shadow",s)'}
-    out, sheets = index.page_styles(html, "search/", files.get)
+    out, sheets = styles.page_styles(html, "search/", files.get)
     (path, data), = sheets.items()
     assert f'<link rel="stylesheet" href="../{path}">\n<link rel="stylesheet" href="../assets/gongkai/own.css">' in out
     assert "main.1" not in out and "palette.1" not in out
     assert data.decode() == (".md-header--shadow{box-shadow:0 0 1px}.md-header:hover{color:red}"
                              ".md-typeset h3{font-size:1em}@media print{.md-header{display:none}}")
-    assert index.page_styles(html, "search/", lambda rel: None if "palette" in rel else files.get(rel)) == (html, {})
+    assert styles.page_styles(html, "search/", lambda rel: None if "palette" in rel else files.get(rel)) == (html, {})
